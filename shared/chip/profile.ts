@@ -9,12 +9,23 @@ export const ChipProfileSchema = z.object({
   applicationAid: z.string().regex(/^[0-9A-Fa-f]{10,32}$/),
   scp: z.enum(['SCP02', 'SCP03']),
   securityLevel: z.enum(['CMAC', 'CMAC_CDEC']).default('CMAC'),
-  diversification: z.enum(['none', 'emv', 'visa2']).default('none'),
+  /**
+   * How the card's static keys come from the master key (KMC) and the card's diversification
+   * data: none (the KMC is the card key), emv (EMV CPS), visa2, or kdf3 (SP 800-108, AES only).
+   */
+  diversification: z.enum(['none', 'emv', 'visa2', 'kdf3']).default('none'),
   /** Key version number used in INITIALIZE UPDATE (0 = card default). */
   keyVersion: z.number().int().min(0).max(255).default(0),
   /** Id of the master key in the key store. */
   keyId: z.string().min(1),
   /** Expected ATR, hex, and its mask (same length; 1 bits are compared). */
   atr: z.object({ value: z.string().regex(/^[0-9A-Fa-f]+$/), mask: z.string().regex(/^[0-9A-Fa-f]+$/).optional() }),
+  /**
+   * Where the data preparation put the PAN (5A) and expiry (5F24) for the read-back check:
+   * the record read with READ RECORD (EMV CPS: DGI SSRR is record RR of file SFI SS).
+   */
+  readBack: z.object({ sfi: z.number().int().min(1).max(30), record: z.number().int().min(1).max(255) }).default({ sfi: 1, record: 1 }),
+  /** Application life cycle state expected after personalization (GET STATUS). */
+  personalizedLifecycle: z.number().int().min(0).max(255).default(0x0f),
 });
 export type ChipProfile = z.infer<typeof ChipProfileSchema>;

@@ -12,7 +12,8 @@ export type CardStep = StepKind | 'feed' | 'eject';
 const ALLOWED: Record<CardState, readonly CardState[]> = {
   queued: ['in_progress', 'held'],
   held: ['queued'],
-  in_progress: ['in_progress', 'passed', 'failed'],
+  // back to queued only when the feed produced no card (hopper empty): nothing physical exists yet.
+  in_progress: ['in_progress', 'passed', 'failed', 'queued'],
   passed: [],
   failed: ['rejected', 'reworked'],
   rejected: [],

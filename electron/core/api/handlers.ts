@@ -1,0 +1,188 @@
+import type { CallName, CallOutput, CALLS } from '../../../shared/contract/channels';
+import type { z } from 'zod';
+import type { Role, SessionInfo } from '../../../shared/contract/dto';
+import type { Station } from '../station';
+import { toCardRow } from '../store/card-store';
+import { toLogEntry } from '../station';
+import { importBatch } from '../batch/import';
+import { CallRefused } from './dispatch';
+import { renderPreview } from './preview';
+
+// The station's API, one handler per contract call. Each handler first asks the session for
+// the permission its action needs: a call the role may not make is refused here, in the core,
+// and the refusal is logged — hiding a button is never the only guard.
+export interface Connection {
+  /** Stable id of the window or WebSocket connection. */
+  id: string;
+  /** 'ui:<id>' for renderers, 'cli' for the command line. */
+  origin: string;
+  sessionId: string | null;
+}
+
+export interface SessionUser {
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+/** What the API needs from the auth service (electron/core/auth). */
+export interface AuthPort {
+  hasUsers(): boolean;
+  bootstrap(u: { username: string; displayName: string; password: string }, origin: string): { sessionId: string; user: SessionUser };
+  login(username: string, password: string, origin: string): { sessionId: string; user: SessionUser };
+  logout(sessionId: string, origin: string): void;
+  /** The session's user, or null when there is none or it expired; counts as activity. */
+  current(sessionId: string | null): SessionUser | null;
+  /** Throws an error with code NO_SESSION, SESSION_EXPIRED or FORBIDDEN (logged). */
+  authorize(sessionId: string | null, action: string, origin: string): SessionUser;
+  listUsers(): { username: string; displayName: string; role: Role; disabled: boolean }[];
+  createUser(u: { username: string; displayName: string; role: Role; password: string }, by: SessionUser, origin: string): void;
+}
+
+type In<K extends CallName> = z.output<(typeof CALLS)[K]['input']>;
+export type Handlers = { [K in CallName]: (input: In<K>, conn: Connection) => CallOutput<K> | Promise<CallOutput<K>> };
+
+export function createHandlers(station: Station, auth: AuthPort, progress: (taskId: string, label: string, done: number, total: number) => void): Handlers {
+  const sessionInfo = (conn: Connection): SessionInfo => ({
+    user: auth.current(conn.sessionId),
+    needsBootstrap: !auth.hasUsers(),
+    testKeys: station.products.list().some((p) => p.test),
+    stationName: station.config.stationName,
+  });
+  const need = (conn: Connection, action: string) => auth.authorize(conn.sessionId, action, conn.origin);
+  const counted = () => station.engine.status();
+
+  return {
+    'session.status': (_i, conn) => sessionInfo(conn),
+    'session.login': (i, conn) => {
+      const s = auth.login(i.username, i.password, conn.origin);
+      conn.sessionId = s.sessionId;
+      return sessionInfo(conn);
+    },
+    'session.logout': (_i, conn) => {
+      if (conn.sessionId) auth.logout(conn.sessionId, conn.origin);
+      conn.sessionId = null;
+      return sessionInfo(conn);
+    },
+    'session.bootstrap': (i, conn) => {
+      if (auth.hasUsers()) throw new CallRefused('CONFLICT', 'the station already has users; ask an administrator for an account');
+      const s = auth.bootstrap(i, conn.origin);
+      conn.sessionId = s.sessionId;
+      return sessionInfo(conn);
+    },
+
+    'products.list': (_i, conn) => {
+      need(conn, 'batch.run');
+      return station.products.list().map((p) => ({ id: p.id, name: p.name, test: p.test, steps: p.steps }));
+    },
+
+    'batches.list': (_i, conn) => {
+      need(conn, 'batch.run');
+      return station.store.listBatches((id) => (station.products.has(id) ? station.products.get(id).name : id));
+    },
+    'batches.import': (i, conn) => {
+      const user = need(conn, 'batch.import');
+      const taskId = `import:${Date.now()}`;
+      try {
+        const r = importBatch({ store: station.store, products: station.products }, i.fileName, i.content, user.username, (d, t) => progress(taskId, `Importing ${i.fileName}`, d, t));
+        station.log({ type: 'batch.import', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `batch:${r.batchId}`, batchId: r.batchId, message: `imported batch ${r.batchId} (${r.records} records, product ${r.productId}) from ${i.fileName}` });
+        return { batchId: r.batchId, records: r.records };
+      } catch (e) {
+        station.log({ type: 'batch.import', severity: 'warn', outcome: 'failure', user: user.username, origin: conn.origin, resource: `file:${i.fileName}`, message: `refused batch file ${i.fileName}: ${(e as Error).message.split('\n')[0]}` });
+        throw e;
+      }
+    },
+    'batches.hold': (i, conn) => {
+      const user = need(conn, 'card.hold');
+      if (i.hold && station.engine.running && station.engine.status().batchId === i.batchId) throw new CallRefused('CONFLICT', `batch ${i.batchId} is running; pause or stop it first`);
+      station.store.setBatchState(i.batchId, i.hold ? 'held' : 'open');
+      station.log({ type: i.hold ? 'batch.hold' : 'batch.release', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `batch:${i.batchId}`, batchId: i.batchId, message: `${i.hold ? 'held' : 'released'} batch ${i.batchId}: ${i.reason}` });
+      return { ok: true as const };
+    },
+
+    'queue.page': (i, conn) => {
+      need(conn, 'batch.run');
+      const r = station.store.page(i);
+      return { total: r.total, rows: r.rows.map((c) => toCardRow(c)) };
+    },
+    'queue.counts': (i, conn) => {
+      need(conn, 'batch.run');
+      return station.store.counts(i.batchId);
+    },
+
+    'engine.status': (_i, conn) => {
+      need(conn, 'batch.run');
+      return counted();
+    },
+    'engine.start': (i, conn) => {
+      const user = need(conn, 'engine.control');
+      try {
+        return station.engine.start(i.batchId);
+      } catch (e) {
+        throw new CallRefused('CONFLICT', (e as Error).message);
+      } finally {
+        station.log({ type: 'engine.command', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `batch:${i.batchId}`, batchId: i.batchId, message: `start batch ${i.batchId}` });
+      }
+    },
+    'engine.pause': (_i, conn) => (need(conn, 'engine.control'), station.engine.pause()),
+    'engine.resume': (_i, conn) => (need(conn, 'engine.control'), station.engine.resume()),
+    'engine.stop': (_i, conn) => (need(conn, 'engine.control'), station.engine.stop()),
+    'engine.estop': (_i, conn) => (need(conn, 'engine.control'), station.engine.emergencyStop()),
+
+    'cards.decide': (i, conn) => {
+      const user = need(conn, 'card.decide');
+      const r = station.store.decide(i.cardId, i.decision, user.username, i.reason);
+      const c = r.card;
+      station.log({
+        type: `card.${i.decision}`, severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `card:${c.id}`, batchId: c.batch_id, cardId: c.id, recordId: c.record_id, maskedPan: c.masked_pan,
+        message: `${user.username} decided ${i.decision} for card ${c.record_id} (attempt ${c.attempt}): ${i.reason}${r.newCard ? `; queued again as card ${r.newCard.id}` : ''}`,
+      });
+      station.events.emit('card.updated', toCardRow(c));
+      if (r.newCard) station.events.emit('card.updated', toCardRow(r.newCard));
+      return toCardRow(c);
+    },
+    'cards.hold': (i, conn) => {
+      const user = need(conn, 'card.hold');
+      const c = station.store.transition(i.cardId, i.hold ? 'held' : 'queued');
+      station.log({ type: i.hold ? 'card.hold' : 'card.release', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `card:${c.id}`, batchId: c.batch_id, cardId: c.id, recordId: c.record_id, maskedPan: c.masked_pan, message: `${i.hold ? 'held' : 'released'} card ${c.record_id}: ${i.reason}` });
+      station.events.emit('card.updated', toCardRow(c));
+      return toCardRow(c);
+    },
+    'cards.preview': (i, conn) => {
+      const user = need(conn, i.reveal ? 'pan.reveal' : 'batch.run');
+      const c = station.store.card(i.cardId);
+      if (i.reveal)
+        station.log({ type: 'pan.reveal', severity: 'warn', outcome: 'success', user: user.username, origin: conn.origin, resource: `card:${c.id}`, batchId: c.batch_id, cardId: c.id, recordId: c.record_id, maskedPan: c.masked_pan, message: `${user.username} revealed the full card number of card ${c.record_id} in the preview` });
+      return renderPreview(station, c, i.reveal);
+    },
+
+    'devices.list': (_i, conn) => {
+      need(conn, 'batch.run');
+      return station.deviceSet.devices.map((d) => d.status());
+    },
+
+    'log.query': (i, conn) => {
+      need(conn, 'log.read');
+      const page = station.audit.query({ ...i.filter, beforeSeq: i.beforeSeq, limit: i.limit, order: 'desc' });
+      return { rows: page.rows.map(toLogEntry), nextBeforeSeq: page.nextCursor ?? null };
+    },
+    'log.export': (i, conn) => {
+      const user = need(conn, 'log.export');
+      let csv = '';
+      let rows = 0;
+      station.audit.exportCsv(i.filter, (chunk: string) => {
+        csv += chunk;
+        rows += (chunk.match(/\n/g) ?? []).length;
+      });
+      station.log({ type: 'log.export', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: 'log', message: `${user.username} exported ${Math.max(0, rows - 1)} log entries` });
+      return { fileName: `station-log-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`, csv, rows: Math.max(0, rows - 1) };
+    },
+
+    'users.list': (_i, conn) => (need(conn, 'user.manage'), auth.listUsers()),
+    'users.create': (i, conn) => {
+      const user = need(conn, 'user.manage');
+      auth.createUser(i, user, conn.origin);
+      return { ok: true as const };
+    },
+  };
+}

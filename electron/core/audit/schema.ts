@@ -1,0 +1,104 @@
+import type { Migration } from '../store/migrate';
+
+// The audit log's tables. audit_log is the chained record and carries nothing but its primary
+// key, so an append costs one hash and one plain insert. Searching goes through audit_search (a
+// copy of the filterable columns with an index per filter) and audit_fts (full text of the
+// messages): both are derived data, filled in bulk by the indexer (indexer.ts) shortly after
+// an append commits and always brought up to date before a query runs, and both can be rebuilt
+// from audit_log at any time. Hashes are hex text (readable in exports and by hand in SQLite).
+// Nullable filter columns get partial indexes; an index on (col) also carries the rowid, so
+// "col = ? ORDER BY seq DESC" walks it in seq order and keyset pages stay cheap.
+
+export const AUDIT_DOMAIN = 'audit';
+
+export const AUDIT_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'audit log with hash chain, archive checkpoints and full-text index',
+    up: `
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  user TEXT,
+  origin TEXT NOT NULL,
+  resource TEXT,
+  batch_id TEXT,
+  card_id INTEGER,
+  record_id TEXT,
+  masked_pan TEXT,
+  message TEXT NOT NULL,
+  data TEXT,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE audit_search (
+  seq INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  user TEXT,
+  resource TEXT,
+  batch_id TEXT,
+  card_id INTEGER,
+  record_id TEXT,
+  masked_pan TEXT
+);
+CREATE INDEX audit_search_ts ON audit_search(ts);
+CREATE INDEX audit_search_type ON audit_search(type);
+CREATE INDEX audit_search_error ON audit_search(severity) WHERE severity = 'error';
+CREATE INDEX audit_search_warn ON audit_search(severity) WHERE severity = 'warn';
+CREATE INDEX audit_search_failure ON audit_search(outcome) WHERE outcome = 'failure';
+CREATE INDEX audit_search_user ON audit_search(user) WHERE user IS NOT NULL;
+CREATE INDEX audit_search_resource ON audit_search(resource) WHERE resource IS NOT NULL;
+CREATE INDEX audit_search_batch ON audit_search(batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX audit_search_card ON audit_search(card_id) WHERE card_id IS NOT NULL;
+CREATE INDEX audit_search_record ON audit_search(record_id) WHERE record_id IS NOT NULL;
+CREATE INDEX audit_search_pan ON audit_search(masked_pan) WHERE masked_pan IS NOT NULL;
+-- Pairs of broad filters whose intersection can be rare (one index alone would then scan all of
+-- its entries to fill a page).
+CREATE INDEX audit_search_user_type ON audit_search(user, type) WHERE user IS NOT NULL;
+CREATE INDEX audit_search_batch_type ON audit_search(batch_id, type) WHERE batch_id IS NOT NULL;
+CREATE INDEX audit_search_batch_user ON audit_search(batch_id, user) WHERE batch_id IS NOT NULL;
+
+CREATE VIRTUAL TABLE audit_fts USING fts5(message, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+
+-- How far audit_search and audit_fts have caught up with audit_log.
+CREATE TABLE audit_index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
+INSERT INTO audit_index_state VALUES (1, 0);
+
+-- One row per archive file written by retention; the newest row is the checkpoint the online
+-- chain continues from (its last_hash is the prev_hash of the first online entry).
+CREATE TABLE audit_archive (
+  file TEXT PRIMARY KEY,
+  first_seq INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  first_prev_hash TEXT NOT NULL,
+  last_hash TEXT NOT NULL,
+  entries INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  purged_at INTEGER
+);
+CREATE INDEX audit_archive_last_seq ON audit_archive(last_seq);
+
+-- Append-only, as far as SQLite can say it: no update ever, and a delete only of rows that an
+-- archive file already holds. (Someone with the database file can drop these; the chain is what
+-- makes that evident.)
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only: entries cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+WHEN OLD.seq > coalesce((SELECT max(last_seq) FROM audit_archive), 0)
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only: only archived entries can be removed'); END;
+CREATE TRIGGER audit_archive_no_update BEFORE UPDATE OF file, first_seq, last_seq, first_prev_hash, last_hash, sha256 ON audit_archive
+BEGIN SELECT RAISE(ABORT, 'audit archive checkpoints cannot be changed'); END;
+CREATE TRIGGER audit_archive_no_delete BEFORE DELETE ON audit_archive
+BEGIN SELECT RAISE(ABORT, 'audit archive checkpoints cannot be removed'); END;
+`,
+  },
+];

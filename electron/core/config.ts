@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ValidationError, type Problem } from '../../shared/domain/problems';
+
+// The station config (station.json), documented in the README. Paths are relative to the
+// config file. A device path starting with "sim:" is an in-process emulator on a memory cable;
+// any other path is a real serial port (a device, or a socat pty).
+const SerialDevice = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  path: z.string().min(1),
+  baudRate: z.number().int().positive(),
+}).strict();
+
+const Reader = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  /** Matched against PC/SC reader names as a substring, e.g. "Virtual PCD 00 00" or "OMNIKEY". */
+  name: z.string().min(1),
+}).strict();
+
+export const StationConfigSchema = z.object({
+  stationName: z.string().min(1).max(60).default('Perso Station'),
+  dataDir: z.string().min(1),
+  products: z.array(z.string().min(1)).min(1),
+  /** "full": every card state change is fsynced (power-cut safe). "normal": crash safe only. */
+  durability: z.enum(['full', 'normal']).default('full'),
+  devices: z.object({
+    /** "pcsclite" talks to the real PC/SC service; "sim" uses in-process virtual readers. */
+    pcsc: z.enum(['pcsclite', 'sim']).default('pcsclite'),
+    readers: z.array(Reader).default([]),
+    encoder: SerialDevice.nullable().default(null),
+    machine: SerialDevice.nullable().default(null),
+    laser: SerialDevice.nullable().default(null),
+  }).strict(),
+  /** Runs the device simulators inside the station (demo, training, tests). */
+  simulation: z.object({
+    /** 0 = as fast as possible; 1 = real module times. */
+    timeScale: z.number().min(0).max(10).default(0),
+    /** Insert virtual cards through pcscd's vpcd (ports 35963+i) instead of in-process readers. */
+    vpcd: z.boolean().default(false),
+    /** The simulated issuer's secrets (blank-card keys, issuer DEK): file relative to the config. */
+    issuerFile: z.string().min(1),
+  }).strict().optional(),
+  security: z.object({
+    idleMinutes: z.number().min(1).max(240).default(15),
+    maxFailedLogins: z.number().int().min(3).max(20).default(5),
+    lockoutMinutes: z.number().min(1).max(1440).default(15),
+  }).strict().default({ idleMinutes: 15, maxFailedLogins: 5, lockoutMinutes: 15 }),
+}).strict();
+export type StationConfig = z.infer<typeof StationConfigSchema>;
+
+export interface LoadedConfig extends StationConfig {
+  /** Absolute path of the config file and resolved absolute paths. */
+  configPath: string;
+  dataDirAbs: string;
+  productPaths: string[];
+  issuerFileAbs: string | null;
+}
+
+export function parseConfig(text: string, configPath: string): LoadedConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ValidationError(`station config ${configPath}`, [{ record: null, field: '(file)', message: `is not valid JSON: ${(e as Error).message}` }]);
+  }
+  const r = StationConfigSchema.safeParse(raw);
+  if (!r.success) {
+    const problems: Problem[] = r.error.issues.map((i) => ({ record: null, field: i.path.join('.') || '(config)', message: i.message }));
+    throw new ValidationError(`station config ${configPath}`, problems);
+  }
+  const base = dirname(resolve(configPath));
+  const c = r.data;
+  return {
+    ...c,
+    configPath: resolve(configPath),
+    dataDirAbs: resolve(base, c.dataDir),
+    productPaths: c.products.map((p) => resolve(base, p)),
+    issuerFileAbs: c.simulation ? resolve(base, c.simulation.issuerFile) : null,
+  };
+}
+
+export function loadConfig(path: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the station config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseConfig(text, path);
+}

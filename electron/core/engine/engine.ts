@@ -1,0 +1,398 @@
+import type { CardStore, CardDbRow } from '../store/card-store';
+import { toCardRow } from '../store/card-store';
+import type { CardRow, Counts, EngineStatus } from '../../../shared/contract/dto';
+import type { Product, StepKind } from '../../../shared/domain/product';
+import type { ReasonCode } from '../../../shared/domain/reasons';
+import type { CardState } from '../../../shared/domain/card-state';
+import type { CardTransport, ReadBack, StepModule, StepOutcome } from './step';
+import { SlotPool } from './slot-pool';
+import { RateMeter } from './rate-meter';
+import { crosscheck } from './crosscheck';
+import { transportFailure } from './transport-errors';
+
+// The production engine: cards flow through their product's steps, each module working on its
+// own card while the others work on theirs (a card keeps its station until the next one is
+// free, as on a real machine). Every device action is preceded by a durable intent and followed
+// by a durable result, so after a crash the station knows where each card was.
+
+export interface EngineEvent {
+  type: string;
+  severity: 'info' | 'warn' | 'error';
+  outcome: 'success' | 'failure';
+  message: string;
+  card?: CardDbRow;
+  data?: Record<string, string | number | boolean | null>;
+}
+
+export interface EngineDeps {
+  store: CardStore;
+  modules: Partial<Record<StepKind, StepModule>>;
+  transport: CardTransport;
+  product(id: string): Product;
+  /** Is this device able to work now? The engine waits for an offline device to come back. */
+  deviceReady(id: string): boolean;
+  log(e: EngineEvent): void;
+  onCard(row: CardRow): void;
+  onStatus(s: EngineStatus): void;
+  /** Poll interval while waiting for a device to come back. */
+  waitPollMs?: number;
+}
+
+type RunState = EngineStatus['state'];
+/** Machine faults that need a person (jam, cover, hopper, ribbon, offline) pause the line. */
+function pausesLine(reason: ReasonCode): boolean {
+  return reason.startsWith('MACHINE_') && reason !== 'MACHINE_ERROR';
+}
+
+class StopRequested extends Error {
+  constructor(readonly reason: 'OPERATOR_STOP' | 'EMERGENCY_STOP') {
+    super(reason);
+  }
+}
+
+const COUNT_KEY: Record<CardState, keyof Counts> = {
+  queued: 'queued', in_progress: 'inProgress', passed: 'passed', failed: 'failed', rejected: 'rejected', reworked: 'reworked', held: 'held',
+};
+
+export class Engine {
+  private state: RunState = 'idle';
+  private batchId: string | null = null;
+  private counts: Counts | null = null;
+  private startedAt: number | null = null;
+  private message: string | null = null;
+  private inFlight = new Set<Promise<void>>();
+  private pools = new Map<StepKind, SlotPool>();
+  private stopAfterStep = false;
+  private estop = new AbortController();
+  private rate = new RateMeter();
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private progress = new Map<number, number>();
+
+  constructor(private readonly d: EngineDeps) {
+    for (const [kind, m] of Object.entries(d.modules) as [StepKind, StepModule][]) this.pools.set(kind, new SlotPool(m.slots));
+  }
+
+  status(): EngineStatus {
+    const remaining = this.counts ? this.counts.queued + this.counts.inProgress : null;
+    const cph = this.rate.perHour();
+    return {
+      state: this.state, batchId: this.batchId, counts: this.counts ? { ...this.counts } : null, cardsPerHour: cph,
+      etaSeconds: cph && remaining != null ? Math.round((remaining / cph) * 3600) : null, startedAt: this.startedAt, message: this.message,
+    };
+  }
+
+  get running(): boolean {
+    return this.state === 'running' || this.state === 'pausing' || this.state === 'stopping' || this.state === 'paused';
+  }
+
+  start(batchId: string): EngineStatus {
+    if (this.running) throw new Error(`the engine is already working on batch ${this.batchId}`);
+    const b = this.d.store.batch(batchId);
+    if (b.state !== 'open') throw new Error(`batch ${batchId} is ${b.state}; release it before starting`);
+    const product = this.d.product(b.product_id);
+    for (const s of product.steps) if (!this.d.modules[s]) throw new Error(`product ${product.id} needs the ${s} step, which this station has no device for`);
+    this.batchId = batchId;
+    this.counts = this.d.store.counts(batchId);
+    this.startedAt = Date.now();
+    this.stopAfterStep = false;
+    this.estop = new AbortController();
+    this.rate = new RateMeter();
+    this.message = null;
+    this.setState('running');
+    this.d.log({ type: 'engine.start', severity: 'info', outcome: 'success', message: `batch ${batchId} started` });
+    this.loop = this.feedLoop(batchId, product).catch((e) => {
+      this.message = `engine error: ${(e as Error).name}`;
+      this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message: this.message });
+      this.setState('stopped');
+    });
+    return this.status();
+  }
+
+  pause(): EngineStatus {
+    if (this.state === 'running') this.setState(this.inFlight.size ? 'pausing' : 'paused');
+    this.d.log({ type: 'engine.pause', severity: 'info', outcome: 'success', message: 'pause requested: finishing the cards in flight' });
+    return this.status();
+  }
+
+  resume(): EngineStatus {
+    if (this.state === 'paused' || this.state === 'pausing') {
+      this.message = null;
+      this.setState('running');
+      this.d.log({ type: 'engine.resume', severity: 'info', outcome: 'success', message: 'resumed' });
+      this.wake?.();
+    }
+    return this.status();
+  }
+
+  stop(): EngineStatus {
+    if (!this.running) return this.status();
+    this.stopAfterStep = true;
+    this.setState(this.inFlight.size ? 'stopping' : 'stopped');
+    this.d.log({ type: 'engine.stop', severity: 'warn', outcome: 'success', message: 'stop requested: cards in flight stop after their current step' });
+    this.wake?.();
+    return this.status();
+  }
+
+  emergencyStop(): EngineStatus {
+    this.stopAfterStep = true;
+    this.estop.abort(new StopRequested('EMERGENCY_STOP'));
+    this.setState('estopped');
+    this.d.log({ type: 'engine.estop', severity: 'error', outcome: 'success', message: 'emergency stop' });
+    this.wake?.();
+    return this.status();
+  }
+
+  /** Resolves when the feed loop and every card in flight are done. */
+  async idle(): Promise<void> {
+    await this.loop;
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private setState(s: RunState): void {
+    this.state = s;
+    this.d.onStatus(this.status());
+  }
+
+  private bump(from: CardState | null, to: CardState): void {
+    if (!this.counts) return;
+    if (from) this.counts[COUNT_KEY[from]]--;
+    this.counts[COUNT_KEY[to]]++;
+  }
+
+  private emit(c: CardDbRow): void {
+    this.d.onCard(toCardRow(c, this.progress.get(c.id) ?? null));
+  }
+
+  private async feedLoop(batchId: string, product: Product): Promise<void> {
+    const first = product.steps[0];
+    const pool = this.pools.get(first)!;
+    for (;;) {
+      if (this.state === 'pausing' || this.state === 'paused') {
+        if (this.state === 'pausing' && this.inFlight.size === 0) this.setState('paused');
+        await this.sleepUntilWoken(100);
+        continue;
+      }
+      if (this.state !== 'running') break;
+      const next = this.d.store.nextQueued(batchId);
+      if (!next) break;
+      // A card is fed only when its first station is free, so the machine never holds more cards than it has stations.
+      let slot: number;
+      try {
+        slot = await pool.acquire(this.estop.signal);
+      } catch {
+        break;
+      }
+      if (this.state !== 'running') {
+        pool.release(slot);
+        continue;
+      }
+      const card = this.d.store.nextQueued(batchId);
+      if (!card) {
+        pool.release(slot);
+        break;
+      }
+      const claimed = this.d.store.transition(card.id, 'in_progress', { step: 'feed', slot: null, reason: null, message: null });
+      this.bump('queued', 'in_progress');
+      this.emit(claimed);
+      const p = this.runCard(claimed, product, slot).finally(() => {
+        this.inFlight.delete(p);
+        this.progress.delete(claimed.id);
+        if (this.state === 'pausing' && this.inFlight.size === 0) this.setState('paused');
+        this.wake?.();
+      });
+      this.inFlight.add(p);
+    }
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.state === 'estopped') return;
+    if (this.state === 'stopping' || this.stopAfterStep) {
+      this.setState('stopped');
+      return;
+    }
+    if (this.state === 'running') {
+      this.d.log({ type: 'engine.finished', severity: 'info', outcome: 'success', message: `batch ${this.batchId} finished: ${this.counts?.passed} passed, ${this.counts?.failed} failed` });
+      this.setState('finished');
+    }
+  }
+
+  private sleepUntilWoken(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private async waitForDevices(m: StepModule, slot: number, card: CardDbRow): Promise<void> {
+    const id = m.deviceIds[slot] ?? m.deviceIds[0];
+    if (!id || this.d.deviceReady(id)) return;
+    this.message = `waiting for ${id} to come back`;
+    this.d.onStatus(this.status());
+    this.d.log({ type: 'engine.wait', severity: 'warn', outcome: 'failure', message: `card ${card.record_id} waits: ${id} is not available`, card });
+    while (!this.d.deviceReady(id)) {
+      if (this.estop.signal.aborted) throw this.estop.signal.reason;
+      if (this.stopAfterStep) throw new StopRequested('OPERATOR_STOP');
+      await new Promise((r) => setTimeout(r, this.d.waitPollMs ?? 200));
+    }
+    this.message = null;
+    this.d.onStatus(this.status());
+  }
+
+  private async runCard(card: CardDbRow, product: Product, firstSlot: number): Promise<void> {
+    const { store } = this.d;
+    const signal = this.estop.signal;
+    let held: { kind: StepKind; slot: number } | null = { kind: product.steps[0], slot: firstSlot };
+    const release = () => {
+      if (held) this.pools.get(held.kind)!.release(held.slot);
+      held = null;
+    };
+    let failure: { reason: ReasonCode; message: string; step: StepKind | 'feed' | 'eject' } | null = null;
+    let handle: number | null = null;
+    let cur = card;
+    const readBacks: { step: StepKind; rb: ReadBack }[] = [];
+    try {
+      let record;
+      try {
+        record = store.openRecord(card);
+      } catch (e) {
+        failure = { reason: 'DATA_INVALID', message: (e as Error).message, step: 'feed' };
+        throw null;
+      }
+      store.journal(card.id, 'feed', null, 1, 'intent', null, null);
+      try {
+        handle = await this.d.transport.feed({ cardId: card.id, signal });
+      } catch (e) {
+        const f = transportFailure(e, 'feed');
+        store.journal(card.id, 'feed', null, 1, 'result', false, f.reason);
+        if (f.reason === 'MACHINE_HOPPER_EMPTY' || f.noCard) {
+          // Nothing was taken from the hopper: the record goes back to the queue untouched.
+          cur = store.transition(card.id, 'queued', { step: null });
+          this.bump('in_progress', 'queued');
+          this.emit(cur);
+          this.pauseFor(f.message);
+          return;
+        }
+        failure = { ...f, step: 'feed' };
+        throw null;
+      }
+      store.journal(card.id, 'feed', null, 1, 'result', true, null);
+
+      for (let i = 0; i < product.steps.length; i++) {
+        const kind = product.steps[i];
+        const m = this.d.modules[kind]!;
+        let slot: number;
+        if (i === 0) slot = firstSlot;
+        else {
+          slot = await this.pools.get(kind)!.acquire(signal);
+          release();
+        }
+        held = { kind, slot };
+        if (this.stopAfterStep) throw new StopRequested(signal.aborted ? 'EMERGENCY_STOP' : 'OPERATOR_STOP');
+        await this.waitForDevices(m, slot, cur);
+        cur = store.transition(card.id, 'in_progress', { step: kind, slot });
+        this.emit(cur);
+        store.journal(card.id, `move:${kind}`, slot, 1, 'intent', null, null);
+        try {
+          await this.d.transport.moveTo(handle, kind, slot, signal);
+        } catch (e) {
+          const f = transportFailure(e, kind);
+          store.journal(card.id, `move:${kind}`, slot, 1, 'result', false, f.reason);
+          failure = { ...f, step: kind };
+          // Pause before this card frees its station, so no further card is fed into a faulted machine.
+          if (pausesLine(f.reason)) this.pauseFor(f.message);
+          throw null;
+        }
+        store.journal(card.id, `move:${kind}`, slot, 1, 'result', true, null);
+        const outcome = await this.runStep(m, cur, product, record, slot, signal);
+        if (!outcome.ok) {
+          failure = { reason: outcome.reason, message: outcome.message, step: kind };
+          throw null;
+        }
+        if (outcome.readBack) readBacks.push({ step: kind, rb: outcome.readBack });
+      }
+      const mismatch = crosscheck(record, readBacks);
+      if (mismatch) failure = { reason: 'CROSSCHECK_MISMATCH', message: mismatch, step: product.steps[product.steps.length - 1] };
+    } catch (e) {
+      if (e instanceof StopRequested) failure = { reason: e.reason, message: e.reason === 'EMERGENCY_STOP' ? 'emergency stop' : 'stopped by the operator', step: cur.step === 'feed' ? 'feed' : ((cur.step as StepKind) ?? 'feed') };
+      else if (e !== null && !failure) failure = { reason: 'INTERNAL', message: `unexpected ${(e as Error)?.name ?? 'error'} in the engine`, step: (cur.step as StepKind) ?? 'feed' };
+    } finally {
+      release();
+    }
+    if (cur.state !== 'in_progress') return;
+    const bin = failure ? 'reject' : 'good';
+    if (handle != null && !signal.aborted) {
+      store.journal(card.id, 'eject', null, 1, 'intent', null, bin);
+      try {
+        await this.d.transport.eject(handle, bin, signal);
+        store.journal(card.id, 'eject', null, 1, 'result', true, bin);
+      } catch (e) {
+        const f = transportFailure(e, 'eject');
+        store.journal(card.id, 'eject', null, 1, 'result', false, f.reason);
+        if (!failure) failure = { ...f, step: 'eject' };
+      }
+    }
+    if (failure) {
+      cur = store.transition(card.id, 'failed', { reason: failure.reason, message: failure.message, step: failure.step });
+      this.bump('in_progress', 'failed');
+      this.d.log({ type: 'card.failed', severity: 'warn', outcome: 'failure', message: `card ${card.record_id} failed at ${failure.step}: ${failure.message}`, card: cur, data: { reason: failure.reason } });
+      if (pausesLine(failure.reason)) this.pauseFor(failure.message);
+    } else {
+      cur = store.transition(card.id, 'passed', { step: null, slot: null });
+      store.purgeRecord(card.batch_id, card.record_index);
+      this.bump('in_progress', 'passed');
+      this.d.log({ type: 'card.passed', severity: 'info', outcome: 'success', message: `card ${card.record_id} passed`, card: cur });
+    }
+    this.rate.mark(Date.now());
+    this.emit(cur);
+    this.d.onStatus(this.status());
+  }
+
+  private pauseFor(message: string): void {
+    this.message = message;
+    // Called from a card still counted in flight: the line is paused once the others are done.
+    if (this.state === 'running') this.setState('pausing');
+    else this.d.onStatus(this.status());
+  }
+
+  private async runStep(m: StepModule, card: CardDbRow, product: Product, record: ReturnType<CardStore['openRecord']>, slot: number, signal: AbortSignal): Promise<StepOutcome> {
+    const retries = product.retries[m.kind] ?? 0;
+    let outcome: StepOutcome = { ok: false, reason: 'INTERNAL', message: 'not run' };
+    let lastEmit = 0;
+    for (let attempt = 1; attempt <= retries + 1; attempt++) {
+      const facts: Record<string, string | number | boolean> = {};
+      this.d.store.journal(card.id, m.kind, slot, attempt, 'intent', null, null);
+      try {
+        outcome = await m.run({
+          cardId: card.id, batchId: card.batch_id, recordIndex: card.record_index, record, product, slot, attempt, signal,
+          progress: (f) => {
+            this.progress.set(card.id, f);
+            const now = Date.now();
+            if (now - lastEmit > 100) {
+              lastEmit = now;
+              this.emit(card);
+            }
+          },
+          note: (f) => Object.assign(facts, f),
+        });
+      } catch (e) {
+        if (signal.aborted) throw signal.reason;
+        outcome = { ok: false, reason: 'INTERNAL', message: `the ${m.kind} module failed unexpectedly (${(e as Error)?.name ?? 'error'})` };
+      }
+      this.d.store.journal(card.id, m.kind, slot, attempt, 'result', outcome.ok, outcome.ok ? null : outcome.reason, facts);
+      if (Object.keys(facts).length) this.d.log({ type: `step.${m.kind}`, severity: outcome.ok ? 'info' : 'warn', outcome: outcome.ok ? 'success' : 'failure', message: `card ${card.record_id} ${m.kind} attempt ${attempt}: ${outcome.ok ? 'ok' : outcome.reason}`, card, data: facts });
+      if (outcome.ok || outcome.retryable === false || signal.aborted) break;
+    }
+    if (signal.aborted) throw signal.reason;
+    return outcome;
+  }
+}

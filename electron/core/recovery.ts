@@ -1,0 +1,29 @@
+import type { CardStore } from './store/card-store';
+import type { AuditEntryInput } from './audit/types';
+
+// After a crash or power cut, a card left "in progress" is physically somewhere in the machine
+// with an unknown amount of work done to it. It is never personalized again by itself: it is
+// failed as INTERRUPTED with what the journal knows (its last intent or result), and waits for a
+// supervisor's decision.
+export interface RecoveredCard {
+  cardId: number;
+  batchId: string;
+  recordId: string;
+  maskedPan: string;
+  step: string | null;
+  slot: number | null;
+  lastAction: string | null;
+}
+
+export function recoverInterrupted(store: CardStore, log: (e: AuditEntryInput) => void): RecoveredCard[] {
+  const out: RecoveredCard[] = [];
+  for (const c of store.inProgress()) {
+    const j = store.lastJournal(c.id);
+    const lastAction = j ? `${j.step} ${j.phase}${j.phase === 'result' ? (j.ok ? ' ok' : ` failed (${j.reason})`) : ' (no result recorded)'}` : null;
+    const message = `the station stopped while this card was ${c.step ? `at ${c.step}` : 'in progress'}${lastAction ? `; last action: ${lastAction}` : ''}`;
+    store.transition(c.id, 'failed', { reason: 'INTERRUPTED', message });
+    log({ type: 'card.interrupted', severity: 'error', outcome: 'failure', origin: 'station', resource: `card:${c.id}`, batchId: c.batch_id, cardId: c.id, recordId: c.record_id, maskedPan: c.masked_pan, message: `card ${c.record_id}: ${message}` });
+    out.push({ cardId: c.id, batchId: c.batch_id, recordId: c.record_id, maskedPan: c.masked_pan, step: c.step, slot: c.slot, lastAction });
+  }
+  return out;
+}

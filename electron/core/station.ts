@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import { openDatabase, type Db } from './store/db';
+import { migrate } from './store/migrate';
+import { CORE_MIGRATIONS } from './store/core-migrations';
+import { CardStore, toCardRow } from './store/card-store';
+import { RecordVault } from './store/record-vault';
+import { AuditLog } from './audit/log';
+import { AuthService } from './auth';
+import type { AuditEntryInput } from './audit/types';
+import { ProductRegistry, type ProductChecks } from './products';
+import { Engine, type EngineEvent } from './engine/engine';
+import { StationEvents } from './events';
+import { recoverInterrupted, type RecoveredCard } from './recovery';
+import type { LoadedConfig } from './config';
+import type { DeviceFactory, DeviceSet } from './device-set';
+import type { LogEntry } from '../../shared/contract/dto';
+
+// The station core: the config, the store, the log, the products, the devices and the engine,
+// composed in plain Node. The Electron main process, the CLI and the browser bridge are thin
+// adapters over it.
+export interface StationOptions {
+  config: LoadedConfig;
+  devices: DeviceFactory;
+  checks: ProductChecks;
+  /** Who started it, for the restart entry in the log: 'electron', 'cli', 'bridge'. */
+  origin: string;
+}
+
+export class Station {
+  readonly events = new StationEvents();
+  readonly db: Db;
+  readonly audit: AuditLog;
+  readonly store: CardStore;
+  readonly products: ProductRegistry;
+  readonly engine: Engine;
+  readonly recovered: RecoveredCard[];
+  readonly auth: AuthService;
+  private constructor(
+    readonly config: LoadedConfig,
+    db: Db,
+    audit: AuditLog,
+    store: CardStore,
+    products: ProductRegistry,
+    readonly deviceSet: DeviceSet,
+    readonly origin: string,
+  ) {
+    this.db = db;
+    this.audit = audit;
+    this.store = store;
+    this.products = products;
+    const sec = config.security;
+    this.auth = new AuthService(db, audit, { idleMs: sec.idleMinutes * 60_000, maxFailures: sec.maxFailedLogins, lockoutMs: sec.lockoutMinutes * 60_000 });
+    this.engine = new Engine({
+      store,
+      modules: deviceSet.modules,
+      transport: deviceSet.transport,
+      product: (id) => products.get(id),
+      deviceReady: (id) => {
+        const d = deviceSet.devices.find((x) => x.id === id);
+        return !d || d.status().state === 'online' || d.status().state === 'busy';
+      },
+      log: (e) => this.logEngine(e),
+      onCard: (row) => this.events.emit('card.updated', row),
+      onStatus: (s) => this.events.emit('engine.status', s),
+    });
+    audit.onAppend((entries) => {
+      for (const e of entries) this.events.emit('log.appended', toLogEntry(e));
+    });
+    for (const d of deviceSet.devices) {
+      d.onStatus((s) => {
+        this.events.emit('device.status', s);
+        if (s.state === 'offline' || s.state === 'error')
+          this.log({ type: 'device.fault', severity: 'warn', outcome: 'failure', origin: `device:${s.id}`, resource: `device:${s.id}`, message: `${s.name}: ${s.state}${s.message ? ` — ${s.message}` : ''}` });
+        else if (s.state === 'online') this.log({ type: 'device.online', severity: 'info', outcome: 'success', origin: `device:${s.id}`, resource: `device:${s.id}`, message: `${s.name}: online` });
+      });
+    }
+    this.recovered = recoverInterrupted(store, (e) => this.log(e));
+  }
+
+  static async open(opts: StationOptions): Promise<Station> {
+    const { config } = opts;
+    const db = openDatabase(join(config.dataDirAbs, 'station.db'), config.durability);
+    migrate(db, 'core', CORE_MIGRATIONS);
+    const audit = new AuditLog(db);
+    const vault = RecordVault.open(join(config.dataDirAbs, 'record.key'));
+    const store = new CardStore(db, vault);
+    const products = new ProductRegistry(opts.checks);
+    products.loadFiles(config.productPaths);
+    let deviceSet: DeviceSet;
+    try {
+      deviceSet = await opts.devices({ config, products: products.list(), db });
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    const station = new Station(config, db, audit, store, products, deviceSet, opts.origin);
+    station.log({ type: 'station.start', severity: 'info', outcome: 'success', origin: opts.origin, resource: 'station', message: `station "${config.stationName}" started (${opts.origin}); every user must log in again` });
+    for (const d of deviceSet.devices) await d.start();
+    return station;
+  }
+
+  log(e: AuditEntryInput): void {
+    this.audit.append(e);
+  }
+
+  private logEngine(e: EngineEvent): void {
+    const c = e.card;
+    this.log({
+      type: e.type, severity: e.severity, outcome: e.outcome, origin: 'station', message: e.message, data: e.data,
+      resource: c ? `card:${c.id}` : this.engine?.status().batchId ? `batch:${this.engine.status().batchId}` : 'station',
+      batchId: c?.batch_id ?? this.engine?.status().batchId ?? null, cardId: c?.id ?? null, recordId: c?.record_id ?? null, maskedPan: c?.masked_pan ?? null,
+    });
+  }
+
+  cardRow(id: number) {
+    return toCardRow(this.store.card(id));
+  }
+
+  async close(): Promise<void> {
+    if (this.engine.running) {
+      this.engine.stop();
+      await Promise.race([this.engine.idle(), new Promise((r) => setTimeout(r, 5000))]);
+    }
+    await this.deviceSet.close();
+    this.log({ type: 'station.stop', severity: 'info', outcome: 'success', origin: this.origin, resource: 'station', message: 'station stopped' });
+    this.db.close();
+  }
+}
+
+export function toLogEntry(e: { seq: number; ts: number; type: string; severity: 'info' | 'warn' | 'error'; outcome: 'success' | 'failure'; user: string | null; origin: string; resource: string | null; batchId: string | null; cardId: number | null; recordId: string | null; maskedPan: string | null; message: string }): LogEntry {
+  return {
+    seq: e.seq, ts: e.ts, type: e.type, severity: e.severity, outcome: e.outcome, user: e.user, origin: e.origin, resource: e.resource,
+    batchId: e.batchId, cardId: e.cardId, recordId: e.recordId, maskedPan: e.maskedPan, message: e.message,
+  };
+}

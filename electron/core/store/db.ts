@@ -1,0 +1,20 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+export type Durability = 'full' | 'normal';
+
+// One SQLite database in the station's data directory. WAL lets the log viewer read while the
+// engine writes. `full` durability fsyncs every commit, so a card's state survives a power cut
+// before the next device action starts; `normal` only survives a process crash (for benches
+// and tests that measure the engine, not the disk).
+export function openDatabase(path: string, durability: Durability = 'full'): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}

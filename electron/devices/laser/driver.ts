@@ -1,0 +1,495 @@
+import type { Device } from '../device';
+import { StatusHolder } from '../device';
+import type { SerialLink } from '../serial/link';
+import type { DeviceStatus } from '../../../shared/domain/device';
+import { REASONS } from '../../../shared/domain/reasons';
+import { LineSplitter, PortKeeper } from '../machine/port-keeper';
+import { LaserError } from './errors';
+import { FlowChannel, LOST_ALARM, LOST_OFFLINE, LOST_RESET, type AckResult, type FlowSource } from './flow';
+import { prepareGcode } from './gcode-lines';
+import { BANNER_RE, GRBL_RX_BUFFER, RT_FEED_HOLD, RT_RESUME, RT_SOFT_RESET, RT_STATUS, alarmText, errorText, parseStatusReport, type GrblReport } from './grbl';
+
+// A GRBL 1.1 laser over a serial link. On every (re)connect it soft-resets the controller, waits
+// for the banner, reads the settings and makes sure laser mode ($32=1) is on. Jobs stream with
+// character counting (or send-response); `?` is polled for the state and as a heartbeat. An
+// ALARM locks the driver until recover() (soft reset, then $X).
+
+export interface GrblLaserOptions {
+  id?: string;
+  name?: string;
+  flow?: 'count' | 'send-response';
+  rxBufferSize?: number;
+  /** Sets $32=1 when the controller is not in laser mode; otherwise the device shows an error. Default true. */
+  ensureLaserMode?: boolean;
+  /** Status poll period while a job runs, and when idle. */
+  pollMs?: number;
+  idlePollMs?: number;
+  /** No byte at all from the controller for this long while a poll is unanswered: TIMEOUT, then reconnect. */
+  silenceMs?: number;
+  resetTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+}
+
+export interface JobResult {
+  lines: number;
+  bytes: number;
+  ms: number;
+}
+
+interface Job {
+  lines: string[];
+  next: number;
+  acked: number;
+  bytes: number;
+  firstError: { line: number; code: number } | null;
+  stopped: boolean;
+  settled: boolean;
+  started: number;
+  resolve(r: JobResult): void;
+  reject(e: Error): void;
+  onProgress?: (acked: number, total: number) => void;
+}
+
+export class GrblLaser implements Device {
+  readonly id: string;
+  readonly kind = 'laser' as const;
+  private readonly holder: StatusHolder;
+  private readonly keeper: PortKeeper;
+  private readonly splitter = new LineSplitter((l) => this.onLine(l));
+  private readonly flow: FlowChannel;
+  private readonly o: Required<Omit<GrblLaserOptions, 'id' | 'name' | 'backoff'>>;
+  private lastReport: GrblReport | null = null;
+  private reportWaiters: Array<(r: GrblReport) => void> = [];
+  private bannerWaiters: Array<() => void> = [];
+  private version: string | null = null;
+  private settingsMap = new Map<number, string>();
+  private alarm: number | null = null;
+  private locked = false;
+  private desync = true;
+  private laserModeOff = false;
+  private problem: { message: string; action: string } | null = null;
+  private downReason = 'not started';
+  private job: Job | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private lastPoll = 0;
+  private pollSince: number | null = null;
+  private lastRx = 0;
+  private recovering = 0;
+
+  constructor(
+    private readonly link: SerialLink,
+    opts: GrblLaserOptions = {},
+  ) {
+    this.id = opts.id ?? 'laser';
+    this.holder = new StatusHolder(this.id, 'laser', opts.name ?? 'Laser engraver');
+    this.o = {
+      flow: opts.flow ?? 'count',
+      rxBufferSize: opts.rxBufferSize ?? GRBL_RX_BUFFER,
+      ensureLaserMode: opts.ensureLaserMode ?? true,
+      pollMs: opts.pollMs ?? 200,
+      idlePollMs: opts.idlePollMs ?? 1000,
+      silenceMs: opts.silenceMs ?? 3000,
+      resetTimeoutMs: opts.resetTimeoutMs ?? 3000,
+      commandTimeoutMs: opts.commandTimeoutMs ?? 3000,
+    };
+    this.flow = new FlowChannel((s) => this.write(s), this.o.rxBufferSize, this.o.flow);
+    this.keeper = new PortKeeper({
+      link,
+      backoff: opts.backoff,
+      onChunk: (c) => {
+        this.lastRx = Date.now();
+        this.splitter.push(c);
+        this.flow.pump();
+      },
+      handshake: () => this.handshake(),
+      onState: (up, reason) => {
+        if (up) this.startPolling();
+        else {
+          this.downReason = reason;
+          this.stopPolling();
+          this.desync = true;
+          this.flow.flush(LOST_OFFLINE);
+        }
+        this.refresh();
+      },
+    });
+  }
+
+  status(): DeviceStatus {
+    return this.holder.get();
+  }
+  onStatus(cb: (s: DeviceStatus) => void): () => void {
+    return this.holder.on(cb);
+  }
+  get report(): GrblReport | null {
+    return this.lastReport;
+  }
+  get firmware(): string | null {
+    return this.version;
+  }
+  get settings(): ReadonlyMap<number, string> {
+    return this.settingsMap;
+  }
+  get alarmCode(): number | null {
+    return this.alarm;
+  }
+  /** Highest count of unacknowledged bytes the driver ever had outstanding. */
+  get maxBytesInFlight(): number {
+    return this.flow.maxInFlight;
+  }
+
+  async start(): Promise<void> {
+    this.downReason = 'connecting';
+    await this.keeper.start();
+  }
+  async close(): Promise<void> {
+    this.stopPolling();
+    await this.keeper.close();
+    this.flow.flush(LOST_OFFLINE);
+    this.downReason = 'closed';
+    this.refresh();
+  }
+
+  // ---- operations ----
+
+  /** Streams a job's G-code; resolves when every line was accepted and the laser is idle again. */
+  runJob(gcode: readonly string[], opts: { signal?: AbortSignal; onProgress?: (acked: number, total: number) => void } = {}): Promise<JobResult> {
+    const ready = this.checkReady('the job');
+    if (ready) return Promise.reject(ready);
+    if (this.job) return Promise.reject(new LaserError(this.id, 'ERROR', `${this.id}: a job is already running`));
+    let lines: string[];
+    try {
+      lines = prepareGcode(gcode, this.o.rxBufferSize);
+    } catch (e) {
+      return Promise.reject(new LaserError(this.id, 'ERROR', `${this.id}: ${(e as Error).message}`));
+    }
+    return new Promise<JobResult>((resolve, reject) => {
+      const job: Job = { lines, next: 0, acked: 0, bytes: 0, firstError: null, stopped: false, settled: false, started: Date.now(), resolve, reject, onProgress: opts.onProgress };
+      const signal = opts.signal;
+      const onAbort = () => {
+        this.failJob(job, new LaserError(this.id, 'ERROR', `${this.id}: job cancelled at line ${job.acked + 1} of ${lines.length}`));
+        // Stop the beam now: hold, then reset; the reset also unlocks, since we caused it.
+        this.write(RT_FEED_HOLD);
+        void this.recover().catch(() => undefined);
+      };
+      if (signal?.aborted) return reject(new LaserError(this.id, 'ERROR', `${this.id}: job cancelled before it started`));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const cleanup = () => signal?.removeEventListener('abort', onAbort);
+      job.resolve = (r) => (cleanup(), resolve(r));
+      job.reject = (e) => (cleanup(), reject(e));
+      this.job = job;
+      this.refresh();
+      const source: FlowSource = {
+        peek: () => (job.stopped || job.next >= lines.length ? null : lines[job.next]),
+        take: () => {
+          const index = job.next++;
+          job.bytes += lines[index].length;
+          return { text: lines[index], done: (res) => this.onJobAck(job, index, res) };
+        },
+      };
+      this.flow.setSource(source);
+      if (!lines.length) this.maybeFinish(job);
+    });
+  }
+
+  /** Sends one line (a `$` command or G-code) outside a job; resolves with the messages GRBL printed before `ok`. */
+  async command(line: string, timeoutMs = this.o.commandTimeoutMs): Promise<string[]> {
+    const ready = this.checkReady(line.startsWith('$') ? line.split('=')[0] : 'a command', true);
+    if (ready) throw ready;
+    return this.commandRaw(line, timeoutMs);
+  }
+
+  /** Asks for a status report now. */
+  queryReport(timeoutMs = this.o.silenceMs): Promise<GrblReport> {
+    if (!this.keeper.isUp && this.desync) return Promise.reject(new LaserError(this.id, 'OFFLINE', `${this.id}: offline`));
+    return new Promise<GrblReport>((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.reportWaiters = this.reportWaiters.filter((w) => w !== waiter);
+        reject(new LaserError(this.id, 'TIMEOUT', `${this.id}: no status report within ${timeoutMs} ms`, { timeoutMs }));
+      }, timeoutMs);
+      const waiter = (r: GrblReport) => {
+        clearTimeout(t);
+        resolve(r);
+      };
+      this.reportWaiters.push(waiter);
+      this.poll();
+    });
+  }
+
+  feedHold(): void {
+    this.write(RT_FEED_HOLD);
+  }
+  resume(): void {
+    this.write(RT_RESUME);
+  }
+
+  /** Soft reset (0x18): stops everything at once; resolves when the banner is back. */
+  async softReset(): Promise<void> {
+    if (!this.keeper.isUp) throw new LaserError(this.id, 'OFFLINE', `${this.id}: offline (${this.downReason})`);
+    const banner = this.waitBanner(this.o.resetTimeoutMs);
+    this.write(RT_SOFT_RESET);
+    await banner;
+  }
+
+  /** `$X`: clears the alarm lock. */
+  async unlock(): Promise<void> {
+    await this.commandRaw('$X', this.o.commandTimeoutMs);
+    this.alarm = null;
+    this.locked = false;
+    this.refresh();
+  }
+
+  /** The operator's recovery after an alarm: soft reset, `$X` unlock, fresh status. */
+  async recover(): Promise<void> {
+    this.recovering++;
+    this.refresh();
+    try {
+      await this.softReset();
+      await this.unlock();
+      this.problem = null;
+      await this.queryReport();
+    } finally {
+      this.recovering--;
+      this.refresh();
+    }
+  }
+
+  // ---- connection ----
+
+  private async handshake(): Promise<void> {
+    this.splitter.reset();
+    this.desync = true;
+    this.flow.flush(LOST_OFFLINE);
+    const banner = this.waitBanner(this.o.resetTimeoutMs);
+    this.write(RT_SOFT_RESET);
+    await banner.catch(() => {
+      throw new Error('no GRBL banner after a soft reset');
+    });
+    this.lastRx = Date.now();
+    // A banner buffered before ours can arrive first; our own then resets the line count once more.
+    let messages: string[] | null = null;
+    for (let i = 0; i < 3 && !messages; i++) {
+      messages = await this.commandRaw('$$', this.o.commandTimeoutMs).catch((e) => {
+        if (e instanceof LaserError && e.detail.lost === LOST_RESET) return null;
+        throw e;
+      });
+    }
+    if (!messages) throw new Error('GRBL kept resetting during the handshake');
+    for (const m of messages) {
+      const s = /^\$(\d+)=(.*)$/.exec(m);
+      if (s) this.settingsMap.set(Number(s[1]), s[2]);
+    }
+    this.laserModeOff = this.settingsMap.get(32) !== '1';
+    if (this.laserModeOff && this.o.ensureLaserMode) {
+      await this.commandRaw('$32=1', this.o.commandTimeoutMs);
+      this.settingsMap.set(32, '1');
+      this.laserModeOff = false;
+    }
+    this.problem = null;
+    await this.queryReport(this.o.commandTimeoutMs);
+  }
+
+  private waitBanner(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.bannerWaiters = this.bannerWaiters.filter((w) => w !== waiter);
+        reject(new LaserError(this.id, 'TIMEOUT', `${this.id}: no GRBL banner within ${timeoutMs} ms of a soft reset`, { timeoutMs }));
+      }, timeoutMs);
+      const waiter = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      this.bannerWaiters.push(waiter);
+    });
+  }
+
+  private commandRaw(line: string, timeoutMs: number): Promise<string[]> {
+    const what = line.startsWith('$') ? line.split('=')[0] : 'a G-code command';
+    return new Promise<string[]>((resolve, reject) => {
+      let done = false;
+      const t = setTimeout(() => {
+        done = true;
+        reject(new LaserError(this.id, 'TIMEOUT', `${this.id}: no answer to ${what} within ${timeoutMs} ms`, { timeoutMs }));
+      }, timeoutMs);
+      this.flow.enqueue({
+        text: line + '\n',
+        done: (res: AckResult) => {
+          clearTimeout(t);
+          if (done) return;
+          done = true;
+          if (res.ok) return resolve(res.messages);
+          reject(this.lostError(res.error, what));
+        },
+      });
+    });
+  }
+
+  private lostError(code: number, what: string): LaserError {
+    if (code === LOST_ALARM) return new LaserError(this.id, 'ALARM', `${this.id}: ${what} stopped by ${alarmText(this.alarm ?? 0)}`, { alarm: this.alarm ?? 0, lost: code });
+    if (code === LOST_OFFLINE) return new LaserError(this.id, 'OFFLINE', `${this.id}: went offline during ${what} (${this.downReason})`, { lost: code });
+    if (code === LOST_RESET) return new LaserError(this.id, 'ERROR', `${this.id}: the controller reset during ${what}`, { lost: code });
+    return new LaserError(this.id, 'ERROR', `${this.id}: ${what} refused with ${errorText(code)}`, { grblError: code });
+  }
+
+  private checkReady(what: string, allowLocked = false): LaserError | null {
+    if (!this.keeper.isUp) return new LaserError(this.id, 'OFFLINE', `${this.id}: offline (${this.downReason}); ${what} not sent`);
+    if (!allowLocked && (this.alarm !== null || this.locked))
+      return new LaserError(this.id, 'ALARM', `${this.id}: locked by ${this.alarm !== null ? alarmText(this.alarm) : 'a reset'}; recover first`, { alarm: this.alarm ?? 0 });
+    return null;
+  }
+
+  // ---- incoming ----
+
+  private onLine(line: string): void {
+    if (line === 'ok' || line.startsWith('error:')) {
+      if (this.desync) return; // answers to lines a reset or an alarm already voided
+      this.flow.ack(line === 'ok' ? null : Number(line.slice(6)) || 0);
+      return;
+    }
+    if (line.startsWith('<')) {
+      const r = parseStatusReport(line);
+      if (!r) return;
+      const before = this.lastReport?.state;
+      this.lastReport = r;
+      this.pollSince = null;
+      if (r.state === 'Alarm' && this.alarm === null) this.locked = true;
+      const waiters = this.reportWaiters.splice(0);
+      for (const w of waiters) w(r);
+      if (before !== r.state) this.refresh();
+      return;
+    }
+    const alarm = /^ALARM:(\d+)/.exec(line);
+    if (alarm) return this.onAlarm(Number(alarm[1]));
+    const banner = BANNER_RE.exec(line);
+    if (banner) return this.onBanner(banner[1]);
+    if (line.startsWith("[MSG:'$H'|'$X' to unlock]")) {
+      this.locked = true;
+      this.refresh();
+      return;
+    }
+    if (line.startsWith('[') || line.startsWith('$')) this.flow.message(line);
+  }
+
+  private onAlarm(n: number): void {
+    this.alarm = n;
+    this.locked = true;
+    this.desync = true;
+    this.flow.flush(LOST_ALARM);
+    this.refresh();
+  }
+
+  private onBanner(version: string): void {
+    this.version = version;
+    this.desync = false;
+    this.flow.flush(LOST_RESET);
+    const w = this.bannerWaiters.splice(0);
+    for (const f of w) f();
+    this.refresh();
+  }
+
+  // ---- jobs ----
+
+  private onJobAck(job: Job, index: number, res: AckResult): void {
+    job.acked++;
+    if (!res.ok) {
+      if (res.error < 0) return this.failJob(job, this.lostError(res.error, `job line ${index + 1} of ${job.lines.length}`));
+      // GRBL goes on after an error, so stop feeding and let the lines already sent answer first.
+      job.firstError ??= { line: index + 1, code: res.error };
+      job.stopped = true;
+    }
+    job.onProgress?.(job.acked, job.lines.length);
+    this.maybeFinish(job);
+  }
+
+  private maybeFinish(job: Job): void {
+    if (job.settled || job.acked < job.next || (!job.stopped && job.next < job.lines.length)) return;
+    if (job.firstError) {
+      const { line, code } = job.firstError;
+      this.problem = { message: `The laser refused line ${line} of the job: ${errorText(code)}`, action: REASONS.LASER_ERROR.action };
+      return this.failJob(job, new LaserError(this.id, 'ERROR', `${this.id}: job line ${line} of ${job.lines.length} refused with ${errorText(code)}`, { grblError: code, line }));
+    }
+    this.flow.setSource(null);
+    void this.waitIdle(job).then(
+      () => {
+        if (job.settled) return;
+        job.settled = true;
+        this.job = null;
+        this.problem = null;
+        this.refresh();
+        job.resolve({ lines: job.lines.length, bytes: job.bytes, ms: Date.now() - job.started });
+      },
+      (e) => this.failJob(job, e),
+    );
+  }
+
+  /** The last `ok` means the planner took the line, not that the beam is done: wait for Idle. */
+  private async waitIdle(job: Job): Promise<void> {
+    for (;;) {
+      if (job.settled) return;
+      const r = await this.queryReport();
+      if (r.state === 'Idle') return;
+      if (r.state === 'Alarm') throw new LaserError(this.id, 'ALARM', `${this.id}: the laser is in alarm`, { alarm: this.alarm ?? 0 });
+      await new Promise((res) => setTimeout(res, Math.min(50, this.o.pollMs)));
+    }
+  }
+
+  private failJob(job: Job, e: Error): void {
+    if (job.settled) return;
+    job.settled = true;
+    job.stopped = true;
+    if (this.job === job) {
+      this.job = null;
+      this.flow.setSource(null);
+    }
+    this.refresh();
+    job.reject(e);
+  }
+
+  // ---- polling and status ----
+
+  private startPolling(): void {
+    this.stopPolling();
+    this.pollSince = null;
+    this.lastRx = Date.now();
+    this.pollTimer = setInterval(() => this.tick(), Math.max(20, this.o.pollMs));
+  }
+  private stopPolling(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    if (this.pollSince !== null && now - this.pollSince > this.o.silenceMs && now - this.lastRx > this.o.silenceMs) {
+      this.pollSince = null;
+      const err = new LaserError(this.id, 'TIMEOUT', `${this.id}: no answer from the laser for ${this.o.silenceMs} ms`, { timeoutMs: this.o.silenceMs });
+      if (this.job) this.failJob(this.job, err);
+      void this.keeper.drop('the laser stopped answering');
+      return;
+    }
+    if (this.job || now - this.lastPoll >= this.o.idlePollMs) this.poll();
+  }
+
+  private poll(): void {
+    this.lastPoll = Date.now();
+    this.pollSince ??= this.lastPoll;
+    this.write(RT_STATUS);
+  }
+
+  private write(s: string): void {
+    this.keeper.write(s).catch(() => undefined);
+  }
+
+  private refresh(): void {
+    if (!this.keeper.isUp) return this.holder.set('offline', `Not connected: ${this.downReason}`, REASONS.LASER_OFFLINE.action);
+    if (this.recovering) return this.holder.set('busy', 'Recovering: soft reset and unlock');
+    if (this.alarm !== null || this.locked)
+      return this.holder.set('error', this.alarm !== null ? `Laser ${alarmText(this.alarm)}` : 'The laser is locked after a reset', 'Check the laser, then unlock it (Recover)');
+    if (this.lastReport?.state === 'Door') return this.holder.set('error', 'The laser safety door is open', 'Close the door, then resume');
+    if (this.laserModeOff) return this.holder.set('error', 'Laser mode is off ($32=0)', 'Turn laser mode on ($32=1)');
+    if (this.problem) return this.holder.set('error', this.problem.message, this.problem.action);
+    if (this.job) return this.holder.set('busy', this.lastReport?.state === 'Hold' ? 'Paused (feed hold)' : 'Engraving');
+    this.holder.set('online', `Ready${this.version ? ` (Grbl ${this.version})` : ''}`);
+  }
+}

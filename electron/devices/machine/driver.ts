@@ -1,0 +1,413 @@
+import type { Device } from '../device';
+import { StatusHolder } from '../device';
+import type { SerialLink } from '../serial/link';
+import type { DeviceStatus } from '../../../shared/domain/device';
+import { REASONS } from '../../../shared/domain/reasons';
+import { LineSplitter, PortKeeper } from './port-keeper';
+import { MachineError, errorCodeOfWire } from './errors';
+import {
+  FONT_CHARSET,
+  MAX_LINE_CHARS,
+  MACHINE_FAULTS,
+  MAX_SEQ,
+  formatCommand,
+  mmToMils,
+  parseMachineLine,
+  type MachineEvent,
+  type MachineFault,
+  type MachineModule,
+  type MachineReplyOk,
+} from './protocol';
+
+// The embosser/card-transport machine over a serial link (docs/machine-protocol.md). One command
+// at a time, each with a timeout; faults come from ERR replies and `!` events and show as the
+// device state with what the operator should do. Card text only ever goes into EMBOSS/INDENT
+// command bytes.
+
+export interface MachineTimeouts {
+  identify: number;
+  feed: number;
+  move: number;
+  eject: number;
+  emboss: number;
+  /** Added to `emboss` per character struck. */
+  embossPerChar: number;
+  topping: number;
+  recover: number;
+  reset: number;
+}
+
+export const DEFAULT_MACHINE_TIMEOUTS: MachineTimeouts = {
+  identify: 2000,
+  feed: 5000,
+  move: 5000,
+  eject: 5000,
+  emboss: 5000,
+  embossPerChar: 300,
+  topping: 5000,
+  recover: 5000,
+  reset: 10000,
+};
+
+export interface MachineDriverOptions {
+  id?: string;
+  name?: string;
+  timeouts?: Partial<MachineTimeouts>;
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** An idle machine is asked STATUS this often, to notice a dead port or a silent machine. 0 = never. Default 2000. */
+  heartbeatMs?: number;
+}
+
+export interface MachineIdentity {
+  model: string;
+  firmware: string;
+  chipStations: number;
+}
+
+export interface MachineStatusReport {
+  state: 'READY' | 'FAULT' | 'HALTED' | string;
+  hopper: number;
+  faults: MachineFault[];
+}
+
+/** A strike line in machine terms (the layout's EmbossJob converted to mils). */
+export interface StrikeLine {
+  kind: 'emboss' | 'indent';
+  side: 'front' | 'back';
+  font: '7B' | '1B' | 'indent';
+  x: number;
+  y: number;
+  pitch: number;
+  text: string;
+}
+
+/** Why the machine would refuse this line, in words without the text; null when it is fine. */
+export function checkStrikeLine(line: StrikeLine): string | null {
+  const indent = line.kind === 'indent' || line.font === 'indent';
+  const font = indent ? 'INDENT' : line.font;
+  if (!indent && line.font !== '7B' && line.font !== '1B') return `unknown emboss font ${String(line.font)}`;
+  if (!line.text.length) return 'the line is empty';
+  if (line.text.length > MAX_LINE_CHARS[font as keyof typeof MAX_LINE_CHARS]) return `the line is longer than ${MAX_LINE_CHARS[font as keyof typeof MAX_LINE_CHARS]} characters for font ${font}`;
+  if (!FONT_CHARSET[font as keyof typeof FONT_CHARSET].test(line.text)) return `the line has characters that font ${font} cannot strike`;
+  for (const v of [line.x, line.y, line.pitch]) if (!Number.isFinite(v) || v < 0 || v > 100) return 'the line position is outside the card';
+  return null;
+}
+
+const FAULT_PRIORITY: MachineFault[] = ['JAM', 'COVER_OPEN', 'RIBBON_OUT', 'FOIL_OUT', 'HOPPER_EMPTY'];
+
+const FAULT_WORDS: Record<MachineFault, { message: string; action: string }> = {
+  JAM: { message: REASONS.MACHINE_JAM.summary, action: REASONS.MACHINE_JAM.action },
+  COVER_OPEN: { message: REASONS.MACHINE_COVER_OPEN.summary, action: REASONS.MACHINE_COVER_OPEN.action },
+  RIBBON_OUT: { message: 'The indent ribbon is out', action: 'Replace the indent ribbon' },
+  FOIL_OUT: { message: 'The topping foil is out', action: 'Replace the topping foil' },
+  HOPPER_EMPTY: { message: REASONS.MACHINE_HOPPER_EMPTY.summary, action: REASONS.MACHINE_HOPPER_EMPTY.action },
+};
+
+interface Pending {
+  seq: number;
+  cmd: string;
+  resolve(r: MachineReplyOk): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class MachineDriver implements Device {
+  readonly id: string;
+  readonly kind = 'machine' as const;
+  private readonly holder: StatusHolder;
+  private readonly keeper: PortKeeper;
+  private readonly splitter = new LineSplitter((l) => this.onLine(l));
+  private readonly timeouts: MachineTimeouts;
+  private seq = 0;
+  private pending: Pending | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private faults = new Set<MachineFault>();
+  private halted = false;
+  private busyWith: string | null = null;
+  private lastProblem: { message: string; action: string } | null = null;
+  private downReason = 'not started';
+  private hopper: number | null = null;
+  private identity: MachineIdentity | null = null;
+  private eventListeners = new Set<(e: MachineEvent) => void>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private queued = 0;
+
+  constructor(
+    private readonly link: SerialLink,
+    opts: MachineDriverOptions = {},
+  ) {
+    this.id = opts.id ?? 'machine';
+    this.holder = new StatusHolder(this.id, 'machine', opts.name ?? 'Personalization machine');
+    this.timeouts = { ...DEFAULT_MACHINE_TIMEOUTS, ...opts.timeouts };
+    this.keeper = new PortKeeper({
+      link,
+      backoff: opts.backoff,
+      onChunk: (c) => this.splitter.push(c),
+      handshake: () => this.handshake(),
+      onState: (up, reason) => {
+        if (up) this.startHeartbeat(opts.heartbeatMs ?? 2000);
+        else this.stopHeartbeat();
+        if (!up) {
+          this.downReason = reason;
+          this.failPending(new MachineError(this.id, 'OFFLINE', `${this.id}: offline (${reason})`));
+        }
+        this.refresh();
+      },
+    });
+  }
+
+  status(): DeviceStatus {
+    return this.holder.get();
+  }
+  onStatus(cb: (s: DeviceStatus) => void): () => void {
+    return this.holder.on(cb);
+  }
+  /** Unsolicited `!` events (card arrived, fault, cleared, recovered). */
+  onEvent(cb: (e: MachineEvent) => void): () => void {
+    this.eventListeners.add(cb);
+    return () => this.eventListeners.delete(cb);
+  }
+  get info(): MachineIdentity | null {
+    return this.identity;
+  }
+  get activeFaults(): MachineFault[] {
+    return [...this.faults];
+  }
+  get isHalted(): boolean {
+    return this.halted;
+  }
+
+  async start(): Promise<void> {
+    this.downReason = 'connecting';
+    await this.keeper.start();
+  }
+  async close(): Promise<void> {
+    this.stopHeartbeat();
+    await this.keeper.close();
+    this.failPending(new MachineError(this.id, 'OFFLINE', `${this.id}: closed`));
+    this.downReason = 'closed';
+    this.refresh();
+  }
+
+  // ---- commands ----
+
+  async identify(signal?: AbortSignal): Promise<MachineIdentity> {
+    const r = await this.command('ID', [], this.timeouts.identify, signal);
+    this.identity = { model: r.fields.model ?? 'unknown', firmware: r.fields.fw ?? '?', chipStations: Number(r.fields.chip ?? 0) };
+    return this.identity;
+  }
+
+  async queryStatus(signal?: AbortSignal): Promise<MachineStatusReport> {
+    const r = await this.command('STATUS', [], this.timeouts.identify, signal);
+    return this.applyStatus(r);
+  }
+
+  async feed(signal?: AbortSignal): Promise<number> {
+    const r = await this.command('FEED', [], this.timeouts.feed, signal, 'feeding a card');
+    const handle = Number(r.fields.card);
+    if (!Number.isInteger(handle) || handle <= 0) throw new MachineError(this.id, 'ERROR', `${this.id}: FEED answered without a card handle`);
+    if (r.fields.hopper !== undefined) this.hopper = Number(r.fields.hopper);
+    return handle;
+  }
+
+  async move(handle: number, module: MachineModule, slot: number, signal?: AbortSignal): Promise<void> {
+    await this.command('MOVE', [handle, module, slot], this.timeouts.move, signal, `moving card ${handle} to ${module} ${slot}`);
+  }
+
+  async eject(handle: number, bin: 'GOOD' | 'REJECT', signal?: AbortSignal): Promise<void> {
+    await this.command('EJECT', [handle, bin], this.timeouts.eject, signal, `ejecting card ${handle} to ${bin}`);
+  }
+
+  /** Strikes one line on the card at the embosser. Positions in mm are sent as mils. */
+  async strike(line: StrikeLine, signal?: AbortSignal): Promise<void> {
+    const indent = line.kind === 'indent' || line.font === 'indent';
+    const problem = checkStrikeLine(line);
+    if (problem) throw new MachineError(this.id, 'ERROR', `${this.id}: ${problem}`);
+    const side = line.side === 'back' ? 'BACK' : 'FRONT';
+    const pos = [mmToMils(line.x), mmToMils(line.y), mmToMils(line.pitch)];
+    const args = indent ? [side, ...pos] : [side, line.font, ...pos];
+    const timeout = this.timeouts.emboss + this.timeouts.embossPerChar * line.text.length;
+    await this.command(indent ? 'INDENT' : 'EMBOSS', args, timeout, signal, indent ? 'indenting' : 'embossing', line.text);
+  }
+
+  async topping(side: 'front' | 'back', signal?: AbortSignal): Promise<void> {
+    await this.command('TOPPING', [side === 'back' ? 'BACK' : 'FRONT'], this.timeouts.topping, signal, 'topping');
+  }
+
+  /** After the operator cleared a fault: the machine resumes, answering which cards it lost. */
+  async recover(signal?: AbortSignal): Promise<{ lost: number[] }> {
+    const r = await this.command('RECOVER', [], this.timeouts.recover, signal, 'recovering');
+    this.halted = false;
+    this.faults.delete('JAM');
+    this.refresh();
+    return { lost: (r.fields.lost ?? '').split(',').filter(Boolean).map(Number) };
+  }
+
+  /** Re-initialises the machine: every card in the path goes to the reject bin. */
+  async reset(signal?: AbortSignal): Promise<void> {
+    await this.command('RESET', [], this.timeouts.reset, signal, 'resetting');
+    await this.queryStatus(signal);
+  }
+
+  // ---- internals ----
+
+  private startHeartbeat(ms: number): void {
+    this.stopHeartbeat();
+    if (ms <= 0) return;
+    this.heartbeat = setInterval(() => {
+      if (this.queued > 0 || !this.keeper.isUp) return;
+      this.queryStatus().catch((e) => {
+        // A machine that does not answer STATUS is treated as gone: reconnect and handshake again.
+        if (e instanceof MachineError && e.code === 'TIMEOUT') void this.keeper.drop('the machine stopped answering');
+      });
+    }, ms);
+  }
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private async handshake(): Promise<void> {
+    this.splitter.reset();
+    await this.identifyDirect();
+    const st = await this.sendNow('STATUS', [], this.timeouts.identify);
+    this.applyStatus(st);
+  }
+
+  private async identifyDirect(): Promise<void> {
+    const r = await this.sendNow('ID', [], this.timeouts.identify);
+    this.identity = { model: r.fields.model ?? 'unknown', firmware: r.fields.fw ?? '?', chipStations: Number(r.fields.chip ?? 0) };
+  }
+
+  private applyStatus(r: MachineReplyOk): MachineStatusReport {
+    const faults = (r.fields.faults ?? '').split(',').filter((f): f is MachineFault => (MACHINE_FAULTS as readonly string[]).includes(f));
+    this.faults = new Set(faults);
+    this.halted = r.fields.state === 'HALTED';
+    if (this.halted) this.faults.add('JAM');
+    if (r.fields.hopper !== undefined) this.hopper = Number(r.fields.hopper);
+    this.refresh();
+    return { state: r.fields.state ?? 'READY', hopper: this.hopper ?? 0, faults: [...this.faults] };
+  }
+
+  /** Queues a command behind the one in flight; fails at once when offline. */
+  private command(cmd: string, args: Array<string | number>, timeoutMs: number, signal?: AbortSignal, doing?: string, text?: string): Promise<MachineReplyOk> {
+    const run = async () => {
+      if (!this.keeper.isUp) throw new MachineError(this.id, 'OFFLINE', `${this.id}: offline (${this.downReason}); ${cmd} not sent`);
+      if (signal?.aborted) throw new MachineError(this.id, 'ERROR', `${this.id}: ${cmd} cancelled`);
+      if (doing) {
+        this.busyWith = doing;
+        this.refresh();
+      }
+      try {
+        const r = await this.sendNow(cmd, args, timeoutMs, text, signal);
+        if (cmd !== 'STATUS' && cmd !== 'ID') this.lastProblem = null;
+        return r;
+      } finally {
+        this.busyWith = null;
+        this.refresh();
+      }
+    };
+    this.queued++;
+    const p = this.chain.then(run, run).finally(() => this.queued--);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private sendNow(cmd: string, args: Array<string | number>, timeoutMs: number, text?: string, signal?: AbortSignal): Promise<MachineReplyOk> {
+    this.seq = this.seq >= MAX_SEQ ? 1 : this.seq + 1;
+    const seq = this.seq;
+    return new Promise<MachineReplyOk>((resolve, reject) => {
+      const onAbort = () => settle(() => reject(new MachineError(this.id, 'ERROR', `${this.id}: ${cmd} cancelled`)));
+      const settle = (f: () => void) => {
+        if (this.pending?.seq !== seq) return;
+        clearTimeout(this.pending.timer);
+        this.pending = null;
+        signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      const timer = setTimeout(() => {
+        this.lastProblem = { message: `No answer to ${cmd} within ${timeoutMs} ms`, action: REASONS.MACHINE_TIMEOUT.action };
+        settle(() => reject(new MachineError(this.id, 'TIMEOUT', `${this.id}: no answer to ${cmd} within ${timeoutMs} ms`, { timeoutMs })));
+      }, timeoutMs);
+      this.pending = {
+        seq,
+        cmd,
+        timer,
+        resolve: (r) => settle(() => resolve(r)),
+        reject: (e) => settle(() => reject(e)),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.keeper.write(formatCommand(seq, cmd, args, text)).catch(() => {
+        settle(() => reject(new MachineError(this.id, 'OFFLINE', `${this.id}: could not send ${cmd}: the port is not writable`)));
+      });
+    });
+  }
+
+  private failPending(e: Error): void {
+    this.pending?.reject(e);
+  }
+
+  private onLine(line: string): void {
+    const m = parseMachineLine(line);
+    if (!m) return;
+    if (m.kind === 'event') return this.handleEvent(m);
+    const p = this.pending;
+    if (!p || p.seq !== m.seq) return; // a late answer to a command that timed out
+    if (m.kind === 'ok') return p.resolve(m);
+    const code = errorCodeOfWire(m.code);
+    if (m.code === 'HALTED') {
+      this.halted = true;
+      this.faults.add('JAM');
+    } else if ((MACHINE_FAULTS as readonly string[]).includes(m.code)) this.faults.add(m.code as MachineFault);
+    else this.lastProblem = { message: `The machine refused ${p.cmd} (${m.code})`, action: REASONS.MACHINE_ERROR.action };
+    this.refresh();
+    // The machine's own text is left out of EMBOSS/INDENT errors: a faulty machine could echo the line.
+    const said = p.cmd === 'EMBOSS' || p.cmd === 'INDENT' || !m.text ? '' : `: ${m.text}`;
+    p.reject(new MachineError(this.id, code, `${this.id}: ${p.cmd} failed with ${m.code}${said}`, { wire: m.code }));
+  }
+
+  private handleEvent(e: MachineEvent): void {
+    const code = e.words[0] as MachineFault | undefined;
+    if (e.name === 'FAULT' && code && (MACHINE_FAULTS as readonly string[]).includes(code)) this.faults.add(code);
+    else if (e.name === 'CLEARED' && code && (MACHINE_FAULTS as readonly string[]).includes(code)) {
+      this.faults.delete(code);
+      // A cleared jam still halts the machine until the host sends RECOVER.
+      if (code === 'JAM') {
+        this.halted = true;
+        this.faults.add('JAM');
+      }
+    } else if (e.name === 'RECOVERED' || e.name === 'READY') {
+      this.halted = false;
+      this.faults.delete('JAM');
+    }
+    if (e.fields.hopper !== undefined) this.hopper = Number(e.fields.hopper);
+    this.refresh();
+    for (const l of this.eventListeners) l(e);
+  }
+
+  private refresh(): void {
+    if (!this.keeper.isUp) {
+      this.holder.set('offline', `Not connected: ${this.downReason}`, REASONS.MACHINE_OFFLINE.action);
+      return;
+    }
+    const worst = FAULT_PRIORITY.find((f) => this.faults.has(f));
+    if (worst === 'JAM' && this.halted && this.faults.size === 1) {
+      this.holder.set('error', 'The jam is cleared; the machine waits for Recover', 'Press Recover to resume the machine');
+      return;
+    }
+    if (worst) {
+      const w = FAULT_WORDS[worst];
+      this.holder.set('error', w.message, w.action);
+      return;
+    }
+    if (this.lastProblem) {
+      this.holder.set('error', this.lastProblem.message, this.lastProblem.action);
+      return;
+    }
+    if (this.busyWith) {
+      this.holder.set('busy', this.busyWith);
+      return;
+    }
+    this.holder.set('online', this.hopper == null ? 'Ready' : `Ready, ${this.hopper} cards in the hopper`);
+  }
+}

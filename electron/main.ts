@@ -1,0 +1,50 @@
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { bootStation } from './boot';
+import { writeDemo } from './cli/demo';
+import { registerIpc } from './ipc/register';
+import { windowOptions, hardenSession, hardenContents } from './window';
+
+// The Electron main process: a thin adapter over the station core. It opens the station from
+// the config (on first run, the demo config on the simulators), and shows the renderer in a
+// locked-down window.
+const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+const isTrustedUrl = (url: string) => url === rendererUrl || url.startsWith(rendererUrl + '#') || url.startsWith(rendererUrl + '?');
+
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+  app.on('web-contents-created', (_e, wc) => hardenContents(wc, isTrustedUrl));
+
+  let configPath = process.env.PERSO_CONFIG ?? join(app.getPath('userData'), 'station.json');
+  if (!existsSync(configPath)) {
+    const dir = join(app.getPath('userData'));
+    await writeDemo({ dir, importSample: true });
+    configPath = join(dir, 'station.json');
+  }
+  const booted = await bootStation({ configPath, origin: 'electron' });
+  const win = new BrowserWindow(windowOptions(join(__dirname, 'preload.cjs')));
+  const off = registerIpc({
+    ipcMain, handlers: booted.handlers, auth: booted.auth, events: booted.station.events, isTrustedUrl,
+    windows: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+    onInternal: booted.onInternal,
+  });
+  win.once('ready-to-show', () => win.show());
+  await win.loadFile(rendererIndex);
+  app.on('window-all-closed', async () => {
+    off();
+    await booted.station.close();
+    app.quit();
+  });
+}
+
+main().catch((e) => {
+  console.error('Perso Station could not start:', e instanceof Error ? e.message : e);
+  app.exit(1);
+});

@@ -1,0 +1,49 @@
+import { useStore } from 'zustand';
+import type { SessionInfo } from '../../../shared/contract/dto';
+import { useStores } from '../components/context';
+import { Icon } from '../components/Icon';
+import type { Screen } from '../stores/ui';
+import { t } from '../i18n/t';
+
+export function Header({ info, canSupervise, screen }: { info: SessionInfo | null; canSupervise: boolean; screen: Screen }) {
+  const { ui, session } = useStores();
+  const theme = useStore(ui, (s) => s.theme);
+  const user = info?.user;
+  return (
+    <header className="header">
+      <div className="brand">
+        <strong>{t('app.title')}</strong>
+        {info?.stationName && <span className="station-name">{info.stationName}</span>}
+      </div>
+      {user && (
+        <nav className="tabs" aria-label={t('app.title')}>
+          <button type="button" className={'tab' + (screen === 'operator' ? ' tab-active' : '')} aria-current={screen === 'operator' ? 'page' : undefined} onClick={() => ui.getState().setScreen('operator')}>
+            {t('app.tab.operator')}
+          </button>
+          {canSupervise && (
+            <button type="button" className={'tab' + (screen === 'supervisor' ? ' tab-active' : '')} aria-current={screen === 'supervisor' ? 'page' : undefined} onClick={() => ui.getState().setScreen('supervisor')}>
+              {t('app.tab.supervisor')}
+            </button>
+          )}
+        </nav>
+      )}
+      <div className="header-right">
+        <button type="button" className="btn btn-ghost" onClick={() => ui.getState().toggleTheme()} aria-label={theme === 'dark' ? t('app.theme.light') : t('app.theme.dark')}>
+          <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
+          <span>{theme === 'dark' ? t('app.theme.light') : t('app.theme.dark')}</span>
+        </button>
+        {user && (
+          <>
+            <span className="who">
+              <Icon name="user" size={20} />
+              {t('app.signedInAs', { name: user.displayName, role: t(`role.${user.role}`) })}
+            </span>
+            <button type="button" className="btn" onClick={() => void session.getState().logout()}>
+              {t('app.logout')}
+            </button>
+          </>
+        )}
+      </div>
+    </header>
+  );
+}

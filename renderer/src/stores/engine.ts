@@ -1,0 +1,66 @@
+import { createStore } from 'zustand/vanilla';
+import type { StationApi } from '../../../shared/contract/api';
+import type { EngineStatus } from '../../../shared/contract/dto';
+import { describeError, type ShownError } from '../station/errors';
+import { t } from '../i18n/t';
+
+export type EngineAction = 'start' | 'pause' | 'resume' | 'stop' | 'estop';
+
+export interface EngineState {
+  status: EngineStatus | null;
+  /** The action being sent, so its button shows it is working and cannot be pressed twice. */
+  pending: EngineAction | null;
+  error: ShownError | null;
+  load(): Promise<void>;
+  act(action: EngineAction, batchId?: string): Promise<void>;
+  changed(s: EngineStatus): void;
+  clearError(): void;
+}
+
+/** Which controls make sense in a given engine state. */
+export function allowedActions(s: EngineStatus | null, hasBatch: boolean): Record<EngineAction, boolean> {
+  const st = s?.state ?? 'idle';
+  const running = st === 'running';
+  const paused = st === 'paused';
+  const idleLike = st === 'idle' || st === 'stopped' || st === 'finished' || st === 'estopped';
+  return {
+    start: idleLike && hasBatch,
+    pause: running,
+    resume: paused,
+    stop: running || paused || st === 'pausing',
+    // Never greyed out: pressing it when nothing moves is harmless, hesitating is not.
+    estop: true,
+  };
+}
+
+export function createEngineStore(api: StationApi) {
+  return createStore<EngineState>()((set, get) => ({
+    status: null,
+    pending: null,
+    error: null,
+    load: async () => {
+      try {
+        set({ status: await api.call('engine.status', {}) });
+      } catch (e) {
+        set({ error: describeError(t('engine.title'), e) });
+      }
+    },
+    act: async (action, batchId) => {
+      // The emergency stop must never wait behind another action.
+      if (get().pending && action !== 'estop') return;
+      set({ pending: action, error: null });
+      try {
+        const status =
+          action === 'start'
+            ? await api.call('engine.start', { batchId: batchId ?? '' })
+            : await api.call(`engine.${action}`, {});
+        set({ status, pending: null });
+      } catch (e) {
+        set({ pending: null, error: describeError(t(`engine.${action}`), e) });
+      }
+    },
+    changed: (status) => set({ status }),
+    clearError: () => set({ error: null }),
+  }));
+}
+export type EngineStore = ReturnType<typeof createEngineStore>;

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMemoryLink } from '../../../electron/devices/serial/link';
+import { EncoderEmulator, portOnMemoryLink } from '../../../electron/sim/msr/emulator';
+
+// The emulator at the byte level: what it answers to raw commands, fed in pieces.
+async function raw() {
+  const { link, far } = createMemoryLink('mem:raw');
+  const emu = new EncoderEmulator(portOnMemoryLink(far));
+  await link.open();
+  let rx = Buffer.alloc(0);
+  link.onData((d) => (rx = Buffer.concat([rx, d])));
+  const send = async (...pieces: number[][]) => {
+    rx = Buffer.alloc(0);
+    for (const p of pieces) await link.write(Buffer.from(p));
+    await new Promise((r) => setTimeout(r, 5));
+    return [...rx];
+  };
+  return { emu, send };
+}
+
+test('answers to raw commands, including commands split across writes and after garbage', async () => {
+  const { emu, send } = await raw();
+  assert.deepEqual(await send([0x00, 0x41, 0x1b], [0x65]), [0x1b, 0x79]);
+  assert.deepEqual(await send([0x1b, 0x79]), [0x1b, 0x30]);
+  assert.equal(emu.coercivity, 'lo');
+  assert.deepEqual(await send([0x1b, 0x64]), [0x1b, 0x4c]);
+  assert.deepEqual(await send([0x1b, 0x61]), []);
+  assert.equal(emu.coercivity, 'hi');
+  // write ISO of track 2 "12=3" in three pieces
+  assert.deepEqual(await send([0x1b, 0x77, 0x1b, 0x73], [0x1b, 0x01, 0x1b, 0x02, 0x31, 0x32], [0x3d, 0x33, 0x1b, 0x03, 0x3f, 0x1c]), [0x1b, 0x30]);
+  assert.deepEqual(await send([0x1b, 0x72]), [0x1b, 0x73, 0x1b, 0x01, 0x1b, 0x02, 0x31, 0x32, 0x3d, 0x33, 0x1b, 0x03, 0x3f, 0x1c, 0x1b, 0x30]);
+  // erase with an impossible select, a broken data block, an unknown command, raw read
+  assert.deepEqual(await send([0x1b, 0x63, 0x09]), [0x1b, 0x32]);
+  assert.deepEqual(await send([0x1b, 0x77, 0x1b, 0x73, 0x1b, 0x07, 0x31]), [0x1b, 0x32]);
+  assert.deepEqual(await send([0x1b, 0x55]), [0x1b, 0x34]);
+  assert.deepEqual(await send([0x1b, 0x6d]), [0x1b, 0x34]);
+  assert.deepEqual(await send([0x1b, 0x63, 0x02]), [0x1b, 0x30]);
+  assert.deepEqual(await send([0x1b, 0x72]), [0x1b, 0x73, 0x1b, 0x01, 0x1b, 0x02, 0x1b, 0x03, 0x3f, 0x1c, 0x1b, 0x31]);
+});
+
+test('realistic delays scale with timeScale', async () => {
+  const { link, far } = createMemoryLink('mem:slow');
+  new EncoderEmulator(portOnMemoryLink(far), { delays: 'realistic', timeScale: 0.1 });
+  await link.open();
+  const got = new Promise<number>((resolve) => {
+    const t0 = Date.now();
+    link.onData(() => resolve(Date.now() - t0));
+  });
+  await link.write(Buffer.from([0x1b, 0x77, 0x1b, 0x73, 0x1b, 0x01, 0x1b, 0x02, 0x31, 0x1b, 0x03, 0x3f, 0x1c]));
+  const ms = await got;
+  assert.ok(ms >= 35 && ms < 300, `write answered after ${ms} ms, expected about 40`);
+});

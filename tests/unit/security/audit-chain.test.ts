@@ -1,0 +1,219 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { AuditLog, GENESIS_HASH } from '../../../electron/core/audit';
+import { dropGuards, entry, setup } from './helpers';
+
+function fill(audit: AuditLog, n: number) {
+  return audit.appendMany(Array.from({ length: n }, (_, i) => entry(i + 1)));
+}
+
+test('entries are numbered, timed and chained; the hash is SHA-256 of the documented encoding', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  const a = s.audit.append({ ...entry(1), resource: 'card:1', batchId: 'B1', cardId: 1, data: { z: 1, a: 'x' } });
+  s.clock.t += 5;
+  const b = s.audit.append(entry(2));
+  assert.equal(a.seq, 1);
+  assert.equal(b.seq, 2);
+  assert.equal(a.prevHash, GENESIS_HASH);
+  assert.equal(b.prevHash, a.hash);
+  assert.equal(b.ts - a.ts, 5);
+  // Re-derive the hash independently from the documented canonical form.
+  const canon = 'perso-audit-v1\n' + JSON.stringify([1, a.ts, 'card.done', 'info', 'success', 'op1', 'station', 'card:1', 'B1', 1, null, null, 'card 1 done', '{"a":"x","z":1}', GENESIS_HASH]);
+  assert.equal(a.hash, createHash('sha256').update(canon).digest('hex'));
+  assert.deepEqual(s.audit.verify(), { ok: true, count: 2, firstSeq: 1, headSeq: 2, headHash: b.hash, archivedFiles: 0 });
+});
+
+test('time in the log never goes backwards', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  const a = s.audit.append(entry(1));
+  s.clock.t -= 60_000;
+  const b = s.audit.append(entry(2));
+  assert.equal(b.ts, a.ts);
+});
+
+test('a full PAN never lands in the log, in the message, the data or the PAN field', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  const e = s.audit.append({ ...entry(1), message: 'chip failed for 4111 1111 1111 1111 on head 2', maskedPan: '4111111111111111', data: { pan: '5500-0000-0000-0004', n: 4111111111111111, ok: true } });
+  assert.equal(e.message, 'chip failed for 411111******1111 on head 2');
+  assert.equal(e.maskedPan, '411111******1111');
+  assert.deepEqual(e.data, { pan: '550000******0004', n: '411111******1111', ok: true });
+  const raw = JSON.stringify(s.db.prepare('SELECT * FROM audit_log').all());
+  assert.ok(!/4111\s?1111\s?1111\s?1111|4111111111111111|5500-0000-0000-0004/.test(raw));
+  assert.equal(s.audit.query({ text: '411111' }).rows.length, 1);
+  assert.equal(s.audit.verify().ok, true);
+});
+
+test('bad input is refused before anything is written', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  assert.throws(() => s.audit.append({ ...entry(1), severity: 'fatal' as never }), /severity/);
+  assert.throws(() => s.audit.append({ ...entry(1), origin: '' }), /origin/);
+  assert.throws(() => s.audit.appendMany([entry(1), { ...entry(2), data: { x: {} as never } }]), /data\.x/);
+  assert.equal(s.audit.verify().ok, true);
+  assert.equal(s.audit.append(entry(3)).seq, 1);
+});
+
+test('the log refuses updates and deletes through SQL', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 3);
+  assert.throws(() => s.db.prepare("UPDATE audit_log SET message = 'x' WHERE seq = 2").run(), /append-only/);
+  assert.throws(() => s.db.prepare('DELETE FROM audit_log WHERE seq = 2').run(), /append-only/);
+});
+
+test('tamper: an edited message is named as changed', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  s.db.prepare("UPDATE audit_log SET message = 'card 7 rejected' WHERE seq = 7").run();
+  const r = s.audit.verify();
+  assert.equal(r.ok, false);
+  assert.ok(!r.ok && r.firstBadSeq === 7 && r.problem === 'changed', JSON.stringify(r));
+});
+
+test('tamper: a deleted entry is named as removed', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  s.db.prepare('DELETE FROM audit_log WHERE seq = 9').run();
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 9 && r.problem === 'removed', JSON.stringify(r));
+});
+
+test('tamper: a deleted entry with the rest renumbered is named as removed', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  s.db.exec('DELETE FROM audit_log WHERE seq = 9; UPDATE audit_log SET seq = seq + 1000 WHERE seq > 9; UPDATE audit_log SET seq = seq - 1001 WHERE seq > 1000;');
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 9 && r.problem === 'removed', JSON.stringify(r));
+});
+
+test('tamper: two swapped entries are named as reordered', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  s.db.exec('UPDATE audit_log SET seq = -5 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = 12; UPDATE audit_log SET seq = 12 WHERE seq = -5;');
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 5 && r.problem === 'reordered', JSON.stringify(r));
+});
+
+test('tamper: two adjacent swapped entries are named as reordered', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  s.db.exec('UPDATE audit_log SET seq = -5 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = 6; UPDATE audit_log SET seq = 6 WHERE seq = -5;');
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 5 && r.problem === 'reordered', JSON.stringify(r));
+});
+
+function shiftUpFrom(db: import('better-sqlite3').Database, seq: number) {
+  db.exec(`UPDATE audit_log SET seq = seq + 1000 WHERE seq >= ${seq}; UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000;`);
+}
+
+test('tamper: an inserted entry with a made-up hash is named as inserted', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  const prev = (s.db.prepare('SELECT hash FROM audit_log WHERE seq = 10').get() as { hash: string }).hash;
+  shiftUpFrom(s.db, 11);
+  s.db.prepare("INSERT INTO audit_log VALUES (11, ?, 'card.done', 'info', 'success', 'op1', 'station', NULL, NULL, NULL, NULL, NULL, 'card 99 done', NULL, ?, ?)").run(s.now(), prev, 'f'.repeat(64));
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 11 && r.problem === 'inserted', JSON.stringify(r));
+});
+
+test('tamper: an inserted entry with a correctly computed hash is still named as inserted', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  const prev = (s.db.prepare('SELECT hash FROM audit_log WHERE seq = 10').get() as { hash: string }).hash;
+  shiftUpFrom(s.db, 11);
+  const row = [11, s.now(), 'card.done', 'info', 'success', 'op1', 'station', null, null, null, null, null, 'card 99 done', null, prev];
+  const hash = createHash('sha256').update('perso-audit-v1\n' + JSON.stringify(row)).digest('hex');
+  s.db.prepare('INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)').run(...row, hash);
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 11 && r.problem === 'inserted', JSON.stringify(r));
+});
+
+test('verify reports progress up to the total', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 25_000);
+  const calls: [number, number][] = [];
+  const r = s.audit.verify({ onProgress: (d, n) => calls.push([d, n]) });
+  assert.equal(r.ok && r.count, 25_000);
+  assert.deepEqual(calls.at(-1), [25_000, 25_000]);
+  assert.ok(calls.length >= 3);
+});
+
+test("an append inside a caller's transaction that rolls back does not break the chain", (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 3);
+  assert.throws(() =>
+    s.db.transaction(() => {
+      s.audit.append(entry(4));
+      throw new Error('caller failed');
+    })(),
+  );
+  const e = s.audit.append(entry(5));
+  assert.equal(e.seq, 4);
+  assert.equal(s.audit.verify().ok, true);
+});
+
+test('two AuditLog objects on one database keep one chain', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  const other = new AuditLog(s.db, { now: s.now });
+  t.after(() => other.close());
+  s.audit.append(entry(1));
+  other.append(entry(2));
+  s.audit.append(entry(3));
+  const r = s.audit.verify();
+  assert.ok(r.ok && r.count === 3, JSON.stringify(r));
+});
+
+test('onAppend sees committed entries and can unsubscribe; a throwing listener does not fail the append', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  const seen: number[] = [];
+  s.audit.onAppend(() => {
+    throw new Error('listener bug');
+  });
+  const off = s.audit.onAppend((es) => seen.push(...es.map((e) => e.seq)));
+  fill(s.audit, 3);
+  off();
+  s.audit.append(entry(4));
+  assert.deepEqual(seen, [1, 2, 3]);
+});
+
+test('head() names the newest entry, for anchoring outside the station', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  const es = fill(s.audit, 4);
+  assert.deepEqual(s.audit.head(), { seq: 4, hash: es[3].hash });
+});
+
+test('any text verifies: control characters, quotes, emoji, and a lone surrogate (stored as U+FFFD)', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  let all = '';
+  for (let c = 0; c < 0x80; c++) all += String.fromCharCode(c);
+  const e = s.audit.append({ ...entry(1), message: all + 'é€😀\u2028\ufeff \ud800 end', user: 'x\udc00', data: { ['k\ud800']: 'v\u0001"\\' } });
+  assert.ok(e.message.endsWith('\ufffd end'));
+  assert.equal(e.user, 'x\ufffd');
+  const r = s.audit.verify();
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(s.audit.query({}).rows[0], e);
+});
