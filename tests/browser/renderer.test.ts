@@ -118,6 +118,7 @@ test('a locked session returns to the sign-in screen and says why', async () => 
 });
 
 test('supervisor: the decision needs a reason and a confirmation; the log exports as a CSV download', async () => {
+  st.failCard(2);
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   const { problems } = watchPage(page);
   await page.goto(st.url);

@@ -58,8 +58,9 @@ export function canonicalData<V>(
   for (const k of keys) {
     const v = data[k];
     if (v === undefined) continue;
-    const c = (value[k] = clean(k, v));
-    json += (json ? ',' : '{') + JSON.stringify(wellFormed(k)) + ':' + JSON.stringify(c);
+    const key = wellFormed(k);
+    const c = (value[key] = clean(key, v));
+    json += (json ? ',' : '{') + JSON.stringify(key) + ':' + JSON.stringify(c);
   }
   return json ? { json: json + '}', value } : null;
 }

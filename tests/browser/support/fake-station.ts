@@ -215,6 +215,12 @@ export async function startFakeStation(o: FakeStationOptions) {
       for (const ws of sessions.keys()) sessions.set(ws, null);
       push('session.changed', null);
     },
+    /** Fails a card as the engine would (CHIP_STATUS), with its events. */
+    failCard: (id: number) => {
+      const r = rows[id - 1];
+      if (r.state === 'failed') return;
+      update(r, { state: 'failed', step: 'chip', reason: 'CHIP_STATUS', message: 'PUT DATA answered 6A80' });
+    },
     /** Calls received, by name, so a test can check what the page asked for. */
     calls,
     close: async () => {

@@ -36,7 +36,7 @@ export function DecideDialog({ card, decision, onDone, onCancel, decide }: {
       <p>{t(decision === 'reject' ? 'decide.confirm.reject.body' : 'decide.confirm.rework.body', { pan: card.maskedPan })}</p>
       <label className="field">
         <span>{t('decide.reason')}</span>
-        <textarea name="reason" rows={3} autoFocus required value={reason} aria-describedby="reason-hint" onChange={(e) => setReason(e.target.value)} />
+        <textarea name="reason" rows={3} autoFocus aria-required="true" aria-invalid={tried && !ok} value={reason} aria-describedby="reason-hint" onChange={(e) => setReason(e.target.value)} />
         <small id="reason-hint">{t('decide.reasonHint')}</small>
       </label>
       {tried && !ok && (

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx, so the CLI needs no build step.
+import { register } from 'tsx/esm/api';
+register();
+const { main, reportError } = await import('../electron/cli/main.ts');
+try {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+} catch (e) {
+  process.exitCode = reportError(e);
+}

@@ -1,0 +1,170 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve, join, basename } from 'node:path';
+import { userInfo } from 'node:os';
+import { parseArgs, str, UsageError } from './args';
+import { writeDemo } from './demo';
+import { bootStation } from '../boot';
+import { importBatch } from '../core/batch/import';
+import { toCardRow } from '../core/store/card-store';
+import { ValidationError, formatProblem } from '../../shared/domain/problems';
+
+// The headless command line: `perso-station <command>`. It runs the same core as the app.
+// Commands that act on the station are logged with origin "cli" and the OS user: whoever can
+// run them can read the data directory anyway.
+const HELP = `perso-station <command> [options]
+
+  demo --dir D [--no-import] [--cards N] [--time-scale X]
+        write a demo station (config, product, sample batch, one user per role) running on simulators
+  import FILE --config D/station.json
+        validate and import a batch file (JSON perso-batch/1 or CSV); refuses it whole on any problem
+  run --config D/station.json [--batch ID | --file FILE] [--report OUT.json]
+        process the queue to the end and write each card's outcome; exits non-zero only if it could not run
+  logs --config D/station.json [--format json|csv] [--batch ID] [--type T] [--severity S] [--text WORDS] [--limit N]
+        query the station log
+  audit verify --config D/station.json
+        check the log's hash chain; names the first entry that was changed, removed or reordered
+  serve --config D/station.json [--port P]
+        serve the station UI on a loopback port (for a browser, without Electron)
+  sim encoder|machine|laser --tty PATH
+        run a device emulator on one end of a pty pair (make the pair with socat)
+`;
+
+const operator = () => `cli:${userInfo().username}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help') {
+    process.stdout.write(HELP);
+    return cmd ? 0 : 2;
+  }
+  switch (cmd) {
+    case 'demo': {
+      const a = parseArgs(rest, { bool: ['no-import'], value: ['dir', 'cards', 'time-scale'] });
+      const dir = str(a, 'dir');
+      if (!dir) throw new UsageError('demo needs --dir D');
+      const r = await writeDemo({ dir: resolve(dir), importSample: !a.flags['no-import'], cards: Number(str(a, 'cards') ?? 12), timeScale: Number(str(a, 'time-scale') ?? 0) });
+      process.stdout.write(`Demo station written to ${resolve(dir)}\n  config: ${r.configPath}\n  sample batch: ${r.batchPath}\n  accounts: ${join(resolve(dir), 'demo-users.txt')}\n`);
+      return 0;
+    }
+    case 'import': {
+      const a = parseArgs(rest, { value: ['config'] });
+      const file = a.positional[0];
+      if (!file) throw new UsageError('import needs a FILE');
+      const b = await boot(a);
+      try {
+        const r = importBatch({ store: b.station.store, products: b.station.products }, basename(file), readFileSync(file, 'utf8'), operator());
+        b.station.log({ type: 'batch.import', severity: 'info', outcome: 'success', user: operator(), origin: 'cli', resource: `batch:${r.batchId}`, batchId: r.batchId, message: `imported batch ${r.batchId} (${r.records} records) from ${basename(file)}` });
+        process.stdout.write(`imported batch ${r.batchId}: ${r.records} records for product ${r.productId}\n`);
+        return 0;
+      } finally {
+        await b.station.close();
+      }
+    }
+    case 'run':
+      return run(rest);
+    case 'logs': {
+      const a = parseArgs(rest, { value: ['config', 'format', 'batch', 'type', 'severity', 'text', 'limit'] });
+      const b = await boot(a);
+      try {
+        const filter = { batchId: str(a, 'batch'), type: str(a, 'type'), severity: str(a, 'severity') as 'info' | 'warn' | 'error' | undefined, text: str(a, 'text') };
+        if ((str(a, 'format') ?? 'json') === 'csv') b.station.audit.exportCsv(filter, (chunk) => process.stdout.write(chunk));
+        else {
+          const page = b.station.audit.query({ ...filter, limit: Number(str(a, 'limit') ?? 1000), order: 'asc' });
+          for (const e of page.rows) process.stdout.write(JSON.stringify(e) + '\n');
+        }
+        return 0;
+      } finally {
+        await b.station.close();
+      }
+    }
+    case 'audit': {
+      const a = parseArgs(rest, { value: ['config'] });
+      if (a.positional[0] !== 'verify') throw new UsageError('audit verify --config D/station.json');
+      const b = await boot(a);
+      try {
+        const r = b.station.audit.verify();
+        if (r.ok) process.stdout.write(`log intact: ${r.count} entries\n`);
+        else process.stdout.write(`LOG TAMPERED: entry ${r.firstBadSeq} ${r.problem}: ${r.message}\n`);
+        return r.ok ? 0 : 3;
+      } finally {
+        await b.station.close();
+      }
+    }
+    case 'serve': {
+      const a = parseArgs(rest, { value: ['config', 'port', 'static'] });
+      const { serve } = await import('./serve');
+      await serve(requireConfig(a), Number(str(a, 'port') ?? 0), str(a, 'static'));
+      return new Promise<number>(() => undefined);
+    }
+    case 'sim': {
+      const a = parseArgs(rest, { value: ['tty', 'time-scale'] });
+      const { runSim } = await import('./sim');
+      await runSim(a.positional[0], str(a, 'tty'), Number(str(a, 'time-scale') ?? 0));
+      return new Promise<number>(() => undefined);
+    }
+    default:
+      throw new UsageError(`unknown command ${cmd}\n\n${HELP}`);
+  }
+}
+
+function requireConfig(a: ReturnType<typeof parseArgs>): string {
+  const c = str(a, 'config');
+  if (!c) throw new UsageError('--config D/station.json is required');
+  return resolve(c);
+}
+
+function boot(a: ReturnType<typeof parseArgs>) {
+  return bootStation({ configPath: requireConfig(a), origin: 'cli' });
+}
+
+async function run(rest: string[]): Promise<number> {
+  const a = parseArgs(rest, { value: ['config', 'batch', 'file', 'report'] });
+  const b = await boot(a);
+  const { station } = b;
+  const startedAt = new Date().toISOString();
+  try {
+    let batchIds: string[];
+    if (str(a, 'file')) {
+      const file = str(a, 'file')!;
+      const r = importBatch({ store: station.store, products: station.products }, basename(file), readFileSync(file, 'utf8'), operator());
+      batchIds = [r.batchId];
+    } else if (str(a, 'batch')) batchIds = [str(a, 'batch')!];
+    else batchIds = station.store.listBatches((x) => x).filter((x) => x.state === 'open' && x.counts.queued > 0).map((x) => x.batchId);
+    const off = station.events.on('card.updated', (c) => {
+      if (c.state === 'passed' || c.state === 'failed') process.stderr.write(`${c.recordId} ${c.maskedPan} ${c.state}${c.reason ? ` ${c.reason}: ${c.message}` : ''}\n`);
+    });
+    for (const id of batchIds) {
+      station.engine.start(id);
+      await station.engine.idle();
+      const s = station.engine.status();
+      if (s.state !== 'finished') process.stderr.write(`batch ${id} ended ${s.state}${s.message ? `: ${s.message}` : ''}\n`);
+    }
+    off();
+    const report = {
+      station: station.config.stationName,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      batches: batchIds.map((id) => ({ batchId: id, counts: station.store.counts(id) })),
+      cards: batchIds.flatMap((id) => station.store.page({ batchId: id, offset: 0, limit: 1_000_000 }).rows.map((c) => toCardRow(c))),
+    };
+    const reportPath = str(a, 'report');
+    if (reportPath) writeFileSync(reportPath, JSON.stringify(report, null, 2));
+    for (const bt of report.batches) process.stdout.write(`batch ${bt.batchId}: ${bt.counts.passed} passed, ${bt.counts.failed} failed, ${bt.counts.queued} queued\n`);
+    return 0;
+  } finally {
+    await station.close();
+  }
+}
+
+export function reportError(e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`perso-station: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof ValidationError) {
+    process.stderr.write(`perso-station: ${e.what}: ${e.problems.length} problem(s)\n${e.problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}\n`);
+    return 1;
+  }
+  process.stderr.write(`perso-station: ${(e as Error)?.message ?? e}\n`);
+  return 1;
+}
