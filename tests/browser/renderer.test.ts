@@ -49,9 +49,9 @@ test('a 100,000-card queue keeps few rows in the page and fetches pages as it sc
   const scroller = page.getByTestId('queue-scroll');
   assert.ok((await page.locator('.queue-row').count()) < 60);
   const before = st.calls.filter((c) => c.name === 'queue.page').length;
-  await scroller.evaluate('el => (el.scrollTop = el.scrollHeight)');
+  await scroller.evaluate((el: any) => (el.scrollTop = el.scrollHeight));
   await page.locator('.queue-row', { hasText: 'R100000' }).waitFor();
-  await scroller.evaluate('el => (el.scrollTop = el.scrollHeight / 2)');
+  await scroller.evaluate((el: any) => (el.scrollTop = el.scrollHeight / 2));
   await page.locator('.queue-row', { hasText: /R0500\d\d/ }).first().waitFor();
   assert.ok((await page.locator('.queue-row').count()) < 60);
   const fetched = st.calls.filter((c) => c.name === 'queue.page').slice(before);
