@@ -31,8 +31,9 @@ export function demoRecords(n: number, start = 1): CardRecord[] {
       serviceCode: '201',
       name: NAMES[i % NAMES.length],
       cvv2: String(100 + ((i * 37) % 900)),
-      track1Discretionary: `0000000${String(i % 1000).padStart(3, '0')}00`,
-      track2Discretionary: `00000${String(i % 1000).padStart(3, '0')}`,
+      // Distinct per card, so a test can prove none of it is left anywhere after the batch.
+      track1Discretionary: `${String((i * 7919 + 104729) % 9_999_991).padStart(7, '0')}91735`,
+      track2Discretionary: `${String((i * 48271 + 2147) % 99_999_989).padStart(8, '0')}37`,
     };
   });
 }

@@ -38,7 +38,7 @@ export function App() {
       </a>
       {info?.testKeys && (
         <div className="banner banner-test" role="alert">
-          {t('app.testKeys')}
+          <span>{t('app.testKeys')}</span>
         </div>
       )}
       {connection !== 'open' && (

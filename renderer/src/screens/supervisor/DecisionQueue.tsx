@@ -24,7 +24,7 @@ export function DecisionQueue() {
   return (
     <section className="panel decisions" aria-labelledby="decide-title">
       <h2 id="decide-title">
-        {t('decide.title')} {loaded && <span className="count-pill">{total}</span>}
+        {t('decide.title')} {loaded && <span className={'count-pill' + (total === 0 ? ' count-pill-zero' : '')}>{total}</span>}
       </h2>
       {!loaded && <Loading />}
       {error && <ErrorBox error={error} onDismiss={() => decisions.setState({ error: null })} />}
