@@ -96,7 +96,7 @@ export async function writeDemo(o: { dir: string; importSample: boolean; cards?:
   try {
     const admin = { username: 'admin', role: 'administrator' as const, origin: 'cli' };
     for (const u of DEMO_USERS) {
-      const password = `demo-${randomBytes(9).toString("base64url")}`;
+      const password = `demo-${randomBytes(9).toString("base64url")}-7x`; // always letters and digits (password policy)
       if (u.role === 'administrator') station.auth.bootstrapAdmin({ ...u, password }, 'cli');
       else station.auth.createUser({ ...u, password }, admin);
       credentials[u.role] = { username: u.username, password };
