@@ -13,8 +13,9 @@ import { ValidationError, formatProblem } from '../../shared/domain/problems';
 // run them can read the data directory anyway.
 const HELP = `perso-station <command> [options]
 
-  demo --dir D [--no-import] [--cards N] [--time-scale X]
-        write a demo station (config, product, sample batch, one user per role) running on simulators
+  demo --dir D [--no-import] [--cards N] [--time-scale X] [--pcsc]
+        write a demo station (config, product, sample batch, one user per role) running on simulators;
+        --pcsc puts its chip heads on pcscd's vpcd readers (Virtual PCD 00 00/01) instead of in-process readers
   import FILE --config D/station.json
         validate and import a batch file (JSON perso-batch/1 or CSV); refuses it whole on any problem
   run --config D/station.json [--batch ID | --file FILE] [--report OUT.json]
@@ -39,10 +40,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (cmd) {
     case 'demo': {
-      const a = parseArgs(rest, { bool: ['no-import'], value: ['dir', 'cards', 'time-scale'] });
+      const a = parseArgs(rest, { bool: ['no-import', 'pcsc'], value: ['dir', 'cards', 'time-scale'] });
       const dir = str(a, 'dir');
       if (!dir) throw new UsageError('demo needs --dir D');
-      const r = await writeDemo({ dir: resolve(dir), importSample: !a.flags['no-import'], cards: Number(str(a, 'cards') ?? 12), timeScale: Number(str(a, 'time-scale') ?? 0) });
+      const r = await writeDemo({ dir: resolve(dir), importSample: !a.flags['no-import'], cards: Number(str(a, 'cards') ?? 12), timeScale: Number(str(a, 'time-scale') ?? 0), pcsc: !!a.flags.pcsc });
       process.stdout.write(`Demo station written to ${resolve(dir)}\n  config: ${r.configPath}\n  sample batch: ${r.batchPath}\n  accounts: ${join(resolve(dir), 'demo-users.txt')}\n`);
       return 0;
     }

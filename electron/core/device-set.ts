@@ -14,4 +14,9 @@ export interface DeviceSet {
   close(): Promise<void>;
 }
 
-export type DeviceFactory = (ctx: { config: LoadedConfig; products: Product[]; db: Db }) => Promise<DeviceSet>;
+/** What a device factory may use of the core: the key vault for the chip step's key provider. */
+export interface KeyLookup {
+  lookup(keyId: string): { material: Buffer; algorithm: 'AES' | 'DES3'; test: boolean } | null;
+}
+
+export type DeviceFactory = (ctx: { config: LoadedConfig; products: Product[]; db: Db; keys: KeyLookup }) => Promise<DeviceSet>;

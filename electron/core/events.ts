@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../../shared/contract/channels';
+import { EVENT_NAMES, type EventName, type EventPayload } from '../../shared/contract/channels';
 
 // The station's outgoing events, typed by the contract. The IPC layer and the bridge subscribe
 // and forward them; a subscription returns its own cleanup.
@@ -14,9 +14,7 @@ export class StationEvents {
 
   /** Subscribes to every event; used by transports that forward all of them. */
   onAny(cb: (name: EventName, p: unknown) => void): () => void {
-    const offs = (['engine.status', 'card.updated', 'device.status', 'log.appended', 'task.progress', 'session.changed'] as EventName[]).map((n) =>
-      this.on(n, (p) => cb(n, p)),
-    );
+    const offs = EVENT_NAMES.map((n) => this.on(n, (p) => cb(n, p)));
     return () => offs.forEach((o) => o());
   }
 

@@ -6,6 +6,7 @@ import { CardStore, toCardRow } from './store/card-store';
 import { RecordVault } from './store/record-vault';
 import { AuditLog } from './audit/log';
 import { AuthService } from './auth';
+import { SoftwareKeyStore } from './keys';
 import type { AuditEntryInput } from './audit/types';
 import { ProductRegistry, type ProductChecks } from './products';
 import { Engine, type EngineEvent } from './engine/engine';
@@ -43,6 +44,7 @@ export class Station {
     products: ProductRegistry,
     readonly deviceSet: DeviceSet,
     readonly origin: string,
+    readonly keys: SoftwareKeyStore,
   ) {
     this.db = db;
     this.audit = audit;
@@ -85,15 +87,19 @@ export class Station {
     const vault = RecordVault.open(join(config.dataDirAbs, 'record.key'));
     const store = new CardStore(db, vault);
     const products = new ProductRegistry(opts.checks);
-    products.loadFiles(config.productPaths);
+    let keys: SoftwareKeyStore | null = null;
     let deviceSet: DeviceSet;
     try {
-      deviceSet = await opts.devices({ config, products: products.list(), db });
+      products.loadFiles(config.productPaths);
+      keys = new SoftwareKeyStore(db, audit, { secretFile: join(config.dataDirAbs, 'station.secret') });
+      deviceSet = await opts.devices({ config, products: products.list(), db, keys });
     } catch (e) {
+      keys?.close();
+      audit.close();
       db.close();
       throw e;
     }
-    const station = new Station(config, db, audit, store, products, deviceSet, opts.origin);
+    const station = new Station(config, db, audit, store, products, deviceSet, opts.origin, keys);
     station.log({ type: 'station.start', severity: 'info', outcome: 'success', origin: opts.origin, resource: 'station', message: `station "${config.stationName}" started (${opts.origin}); every user must log in again` });
     for (const d of deviceSet.devices) await d.start();
     return station;
@@ -123,6 +129,8 @@ export class Station {
     }
     await this.deviceSet.close();
     this.log({ type: 'station.stop', severity: 'info', outcome: 'success', origin: this.origin, resource: 'station', message: 'station stopped' });
+    this.keys.close();
+    this.audit.close();
     this.db.close();
   }
 }

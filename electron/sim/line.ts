@@ -2,26 +2,63 @@ import type { MemoryLinkFarEnd } from '../devices/serial/link';
 import { MachineEmulator } from './machine/emulator';
 import { EncoderEmulator, portOnMemoryLink } from './msr/emulator';
 import { GrblEmulator } from './laser/emulator';
+import { blankStripe, type SimCard } from './world';
+import { createBlankCard, type BlankCard } from './card/blank-card';
+import { connectToVpcd, type VpcdConnection } from './vpcd/vpcd-client';
+import type { SimIssuer } from './issuer';
 
-// The simulated personalization line, in-process: the machine that feeds and moves blank cards,
-// the stripe encoder that works on the card at its position, and the laser. Each sits at the
-// far end of its driver's memory cable.
+// The simulated personalization line, in-process: the machine feeds blank cards from the stock
+// and moves them; a card moved to chip station N goes into reader N (an in-process reader, or
+// pcscd's vpcd slot N); the stripe encoder works on the card at its position; the laser burns.
+// Each emulator sits at the far end of its driver's cable.
+export interface ChipHeads {
+  insert(slot: number, chip: BlankCard): Promise<void>;
+  remove(slot: number): Promise<void>;
+}
+
+export interface SimLineOptions {
+  timeScale: number;
+  issuer: SimIssuer;
+  chipStations: number;
+  chipHeads?: ChipHeads;
+}
+
 export class SimLine {
   machine: MachineEmulator | null = null;
   encoder: EncoderEmulator | null = null;
   laser: GrblEmulator | null = null;
   private readonly closers: (() => void)[] = [];
-  constructor(private readonly opts: { timeScale: number; defectiveSerials?: number[] }) {}
+  constructor(private readonly o: SimLineOptions) {}
+
+  newBlankCard = (serial: number): SimCard => {
+    const c = this.o.issuer.chip;
+    const chip = c
+      ? createBlankCard({
+          serial, masterKey: Buffer.from(c.masterKeyHex, 'hex'), keyAlgorithm: c.keyAlgorithm, scp: c.scp, diversification: c.diversification,
+          issuerDek: Buffer.from(c.issuerDekHex, 'hex'),
+          // A personalization is about a dozen APDUs; spread the card's time over them.
+          faults: c.cardSeconds ? { slow: { perApduMs: (c.cardSeconds * 1000) / 12 } } : undefined,
+          timeScale: this.o.timeScale,
+        })
+      : null;
+    return { serial, chip, stripe: blankStripe(), surface: [] };
+  };
 
   attachMachine(far: MemoryLinkFarEnd): void {
-    this.machine = new MachineEmulator(portOnMemoryLink(far), { timeScale: this.opts.timeScale, hopper: 100_000, chipStations: 4 });
+    const heads = this.o.chipHeads;
+    this.machine = new MachineEmulator(portOnMemoryLink(far), {
+      timeScale: this.o.timeScale,
+      hopper: 100_000,
+      chipStations: Math.max(1, this.o.chipStations),
+      newBlankCard: this.newBlankCard,
+      onChipStation: heads ? (slot, card) => (card && card.chip ? heads.insert(slot, card.chip as BlankCard) : heads.remove(slot)) : undefined,
+    });
     this.closers.push(() => this.machine?.close());
   }
 
   attachEncoder(far: MemoryLinkFarEnd): void {
-    // With a machine, the encoder works on the card the machine brought; alone, on its own card.
     // Blank cards listed as defective have a stripe that cannot be written.
-    const defective = new Set(this.opts.defectiveSerials ?? []);
+    const defective = new Set(this.o.issuer.defectiveSerials);
     const getCard = this.machine
       ? () => {
           const c = this.machine!.cardAt('encoder');
@@ -29,14 +66,33 @@ export class SimLine {
           return c;
         }
       : undefined;
-    this.encoder = new EncoderEmulator(portOnMemoryLink(far), { getCard, delays: this.opts.timeScale ? 'realistic' : 'none', timeScale: this.opts.timeScale || 1 });
+    this.encoder = new EncoderEmulator(portOnMemoryLink(far), { getCard, delays: this.o.timeScale ? 'realistic' : 'none', timeScale: this.o.timeScale || 1 });
   }
 
   attachLaser(far: MemoryLinkFarEnd): void {
-    this.laser = new GrblEmulator(portOnMemoryLink(far), { timeScale: this.opts.timeScale });
+    this.laser = new GrblEmulator(portOnMemoryLink(far), { timeScale: this.o.timeScale });
   }
 
   close(): void {
     for (const c of this.closers) c();
   }
+}
+
+/** Chip heads that are pcscd's vpcd slots: the card connects as a vpcd client to port 35963+N. */
+export function vpcdHeads(host = '127.0.0.1', basePort = 35963): ChipHeads & { close(): Promise<void> } {
+  const conns = new Map<number, VpcdConnection>();
+  return {
+    async insert(slot, chip) {
+      await conns.get(slot)?.remove();
+      conns.set(slot, await connectToVpcd(chip, { host, port: basePort + slot }));
+    },
+    async remove(slot) {
+      await conns.get(slot)?.remove();
+      conns.delete(slot);
+    },
+    async close() {
+      for (const c of conns.values()) await c.remove().catch(() => undefined);
+      conns.clear();
+    },
+  };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { DeviceFactory, DeviceSet } from '../core/device-set';
 import type { Device } from '../devices/device';
 import type { StepModule, CardTransport } from '../core/engine/step';
@@ -12,14 +11,42 @@ import { createEmbossModule } from '../devices/machine/emboss-module';
 import { GrblLaser } from '../devices/laser/driver';
 import { createLaserModule } from '../devices/laser/laser-module';
 import { embossJobs, laserJobs, layoutCard } from '../../shared/layout/index';
-import { SimLine } from '../sim/line';
+import { SimLine, vpcdHeads, type ChipHeads } from '../sim/line';
+import { readSimIssuer } from '../sim/issuer';
+import { ReaderService } from '../devices/pcsc/reader-service';
+import { ReaderDevice } from '../devices/pcsc/reader-device';
+import { SimPcscBinding } from '../devices/pcsc/sim-binding';
+import { createPcscliteBinding } from '../devices/pcsc/pcsclite-binding';
+import type { PcscBinding } from '../devices/pcsc/binding';
+import { createChipModule } from '../devices/chip/chip-module';
+import { createSoftwareKeyProvider } from '../devices/chip/keys';
 import { DirectTransport } from './direct-transport';
 
 // Builds the station's devices from its config: a path starting with "sim:" gets an in-process
 // emulator on a memory cable, any other path a real serial port. The drivers are the same
 // either way; only the far end of the cable differs.
-export const createDevices: DeviceFactory = async ({ config }) => {
-  const sim = config.simulation ? new SimLine({ timeScale: config.simulation.timeScale, ...readIssuer(config.issuerFileAbs) }) : null;
+export const createDevices: DeviceFactory = async ({ config, keys }) => {
+  const d = config.devices;
+  // Chip heads: PC/SC readers, through pcscd or in-process virtual readers.
+  let readerService: ReaderService | null = null;
+  let simBinding: SimPcscBinding | null = null;
+  let vpcd: ReturnType<typeof vpcdHeads> | null = null;
+  let chipHeads: ChipHeads | undefined;
+  if (d.readers.length) {
+    let binding: PcscBinding;
+    if (d.pcsc === 'sim') binding = simBinding = new SimPcscBinding(d.readers.map((r) => r.name));
+    else binding = await createPcscliteBinding();
+    readerService = new ReaderService({ binding });
+    if (simBinding) {
+      const sb = simBinding;
+      chipHeads = {
+        insert: async (slot, chip) => sb.reader(d.readers[slot].name).insert(chip),
+        remove: async (slot) => sb.reader(d.readers[slot].name).remove(),
+      };
+    } else if (config.simulation?.vpcd) chipHeads = vpcd = vpcdHeads();
+  }
+  const issuer = readSimIssuer(config.issuerFileAbs);
+  const sim = config.simulation ? new SimLine({ timeScale: config.simulation.timeScale, issuer, chipStations: d.readers.length, chipHeads }) : null;
   const links: SerialLink[] = [];
   const cable = async (spec: { id: string; path: string; baudRate: number }, attach: (line: SimLine, far: ReturnType<typeof createMemoryLink>['far']) => void): Promise<SerialLink> => {
     if (spec.path.startsWith('sim:')) {
@@ -34,7 +61,11 @@ export const createDevices: DeviceFactory = async ({ config }) => {
   const devices: Device[] = [];
   const modules: Partial<Record<StepKind, StepModule>> = {};
   let transport: CardTransport = new DirectTransport();
-  const d = config.devices;
+  if (readerService) {
+    const heads = d.readers.map((r) => new ReaderDevice(readerService!, { id: r.id, match: r.name, name: `Chip head ${r.id}` }));
+    devices.push(...heads);
+    modules.chip = createChipModule(heads, createSoftwareKeyProvider(async (id) => keys.lookup(id)));
+  }
 
   if (d.machine) {
     const link = await cable(d.machine, (line, far) => line.attachMachine(far));
@@ -65,22 +96,13 @@ export const createDevices: DeviceFactory = async ({ config }) => {
     transport,
     async close() {
       for (const dev of devices) await dev.close().catch(() => undefined);
+      await vpcd?.close();
+      await readerService?.close();
       sim?.close();
     },
   };
   return set;
 };
-
-/** The simulated issuer's file: which blank cards of the stock are defective (demo and tests). */
-function readIssuer(path: string | null): { defectiveSerials?: number[] } {
-  if (!path) return {};
-  try {
-    const j = JSON.parse(readFileSync(path, 'utf8')) as { defectiveSerials?: unknown };
-    return Array.isArray(j.defectiveSerials) ? { defectiveSerials: j.defectiveSerials.filter((x): x is number => typeof x === 'number') } : {};
-  } catch (e) {
-    throw new Error(`cannot read the simulation's issuer file ${path}: ${(e as Error).message}`);
-  }
-}
 
 /** A real port that may not be there yet: the driver opens it and keeps retrying by itself. */
 async function openSerialPortLazily(spec: { path: string; baudRate: number }): Promise<SerialLink> {

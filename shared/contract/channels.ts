@@ -7,10 +7,12 @@ import {
 // THE contract between the renderer and the station: every call with the schema of its input and
 // output, every event with the schema of its payload. The preload, the IPC handlers, the bridge
 // and the renderer's client are all generated from this one table (GitHub Desktop's pattern).
-const empty = z.object({}).strict();
-const ok = z.object({ ok: z.literal(true) });
-const id = z.string().min(1).max(64);
-const reason = z.string().trim().min(3, 'give a reason of at least 3 characters').max(500);
+import { empty, ok, id, reason } from './common';
+import { REPORTS_CALLS, REPORTS_EVENTS } from './areas/reports';
+import { KEYS_CALLS, KEYS_EVENTS } from './areas/keys';
+import { MANUAL_CALLS, MANUAL_EVENTS } from './areas/manual';
+import { RECOVERY_CALLS, RECOVERY_EVENTS } from './areas/recovery';
+import { PRODUCTS_CALLS, PRODUCTS_EVENTS } from './areas/products';
 
 export const CALLS = {
   'session.status': { input: empty, output: SessionInfoSchema },
@@ -60,6 +62,11 @@ export const CALLS = {
     input: z.object({ username: z.string().min(1).max(64), displayName: z.string().min(1).max(80), role: RoleSchema, password: z.string().min(12).max(256) }).strict(),
     output: ok,
   },
+  ...REPORTS_CALLS,
+  ...KEYS_CALLS,
+  ...MANUAL_CALLS,
+  ...RECOVERY_CALLS,
+  ...PRODUCTS_CALLS,
 } as const;
 
 export const EVENTS = {
@@ -69,6 +76,11 @@ export const EVENTS = {
   'log.appended': LogEntrySchema,
   'task.progress': ProgressSchema,
   'session.changed': SessionInfoSchema,
+  ...REPORTS_EVENTS,
+  ...KEYS_EVENTS,
+  ...MANUAL_EVENTS,
+  ...RECOVERY_EVENTS,
+  ...PRODUCTS_EVENTS,
 } as const;
 
 export type CallName = keyof typeof CALLS;

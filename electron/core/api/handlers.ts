@@ -7,6 +7,12 @@ import { toLogEntry } from '../station';
 import { importBatch } from '../batch/import';
 import { CallRefused } from './dispatch';
 import { renderPreview } from './preview';
+import type { AreaDeps } from './area';
+import { reportsHandlers } from './areas/reports';
+import { keysHandlers } from './areas/keys';
+import { manualHandlers } from './areas/manual';
+import { recoveryHandlers } from './areas/recovery';
+import { productsHandlers } from './areas/products';
 
 // The station's API, one handler per contract call. Each handler first asks the session for
 // the permission its action needs: a call the role may not make is refused here, in the core,
@@ -51,8 +57,14 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
   });
   const need = (conn: Connection, action: string) => auth.authorize(conn.sessionId, action, conn.origin);
   const counted = () => station.engine.status();
+  const area: AreaDeps = { station, auth, need, progress };
 
   return {
+    ...reportsHandlers(area),
+    ...keysHandlers(area),
+    ...manualHandlers(area),
+    ...recoveryHandlers(area),
+    ...productsHandlers(area),
     'session.status': (_i, conn) => sessionInfo(conn),
     'session.login': (i, conn) => {
       const s = auth.login(i.username, i.password, conn.origin);

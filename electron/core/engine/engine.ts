@@ -6,6 +6,7 @@ import type { ReasonCode } from '../../../shared/domain/reasons';
 import type { CardState } from '../../../shared/domain/card-state';
 import type { CardTransport, ReadBack, StepModule, StepOutcome } from './step';
 import { SlotPool } from './slot-pool';
+import { Mutex } from './mutex';
 import { RateMeter } from './rate-meter';
 import { crosscheck } from './crosscheck';
 import { transportFailure } from './transport-errors';
@@ -68,6 +69,7 @@ export class Engine {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private progress = new Map<number, number>();
+  private readonly input = new Mutex();
 
   constructor(private readonly d: EngineDeps) {
     for (const [kind, m] of Object.entries(d.modules) as [StepKind, StepModule][]) this.pools.set(kind, new SlotPool(m.slots));
@@ -258,6 +260,7 @@ export class Engine {
     };
     let failure: { reason: ReasonCode; message: string; step: StepKind | 'feed' | 'eject' } | null = null;
     let handle: number | null = null;
+    let leaveInput: (() => void) | null = null;
     let cur = card;
     const readBacks: { step: StepKind; rb: ReadBack }[] = [];
     try {
@@ -268,6 +271,7 @@ export class Engine {
         failure = { reason: 'DATA_INVALID', message: (e as Error).message, step: 'feed' };
         throw null;
       }
+      leaveInput = await this.input.lock();
       store.journal(card.id, 'feed', null, 1, 'intent', null, null);
       try {
         handle = await this.d.transport.feed({ cardId: card.id, signal });
@@ -304,6 +308,7 @@ export class Engine {
         store.journal(card.id, `move:${kind}`, slot, 1, 'intent', null, null);
         try {
           await this.d.transport.moveTo(handle, kind, slot, signal);
+          leaveInput?.();
         } catch (e) {
           const f = transportFailure(e, kind);
           store.journal(card.id, `move:${kind}`, slot, 1, 'result', false, f.reason);
@@ -326,6 +331,7 @@ export class Engine {
       if (e instanceof StopRequested) failure = { reason: e.reason, message: e.reason === 'EMERGENCY_STOP' ? 'emergency stop' : 'stopped by the operator', step: cur.step === 'feed' ? 'feed' : ((cur.step as StepKind) ?? 'feed') };
       else if (e !== null && !failure) failure = { reason: 'INTERNAL', message: `unexpected ${(e as Error)?.name ?? 'error'} in the engine`, step: (cur.step as StepKind) ?? 'feed' };
     } finally {
+      leaveInput?.();
       release();
     }
     if (cur.state !== 'in_progress') return;

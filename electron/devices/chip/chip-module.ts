@@ -1,0 +1,48 @@
+import type { StepModule, StepContext, StepOutcome } from '../../core/engine/step';
+import type { ReaderDevice } from '../pcsc/reader-device';
+import type { ChipKeyProvider } from './keys';
+import { personalizeChip } from './personalize';
+import { PcscError } from '../pcsc/errors';
+
+// The chip step on N chip heads: head N is the reader the machine puts the card into. It waits
+// for the card to be seen, connects exclusively, runs the personalization script and reports the
+// chip log (counts and status words, never data) to the card's step log.
+export interface ChipModuleOptions {
+  /** How long to wait for the reader to see the card after the machine said it is there. */
+  cardTimeoutMs?: number;
+  apduTimeoutMs?: number;
+}
+
+export function createChipModule(heads: ReaderDevice[], keys: ChipKeyProvider, o: ChipModuleOptions = {}): StepModule {
+  return {
+    kind: 'chip',
+    slots: heads.length,
+    deviceIds: heads.map((h) => h.id),
+    async run(ctx: StepContext): Promise<StepOutcome> {
+      const head = heads[ctx.slot];
+      const profile = ctx.product.chip;
+      if (!profile) return { ok: false, reason: 'DEVICE_NOT_CONFIGURED', message: `product ${ctx.product.id} has no chip profile`, retryable: false };
+      let channel;
+      let atr: Buffer;
+      try {
+        ({ atr } = await head.waitForCard({ timeoutMs: o.cardTimeoutMs ?? 5000, signal: ctx.signal }));
+        channel = await head.connect({ apduTimeoutMs: o.apduTimeoutMs });
+      } catch (e) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const code = e instanceof PcscError ? e.code : (e as { code?: string })?.code;
+        const reason = code === 'NO_CARD' || code === 'TIMEOUT' ? 'CHIP_CARD_REMOVED' : 'CHIP_READER_UNAVAILABLE';
+        return { ok: false, reason, message: `${head.id}: ${code === 'TIMEOUT' ? 'no card seen in the reader' : (e as Error).message}`, retryable: true };
+      }
+      try {
+        const r = await personalizeChip({
+          channel, atr, profile, productIsTest: ctx.product.test, record: ctx.record, keys, signal: ctx.signal, apduTimeoutMs: o.apduTimeoutMs,
+          onProgress: (f, note) => ctx.progress(f, note),
+        });
+        ctx.note({ reader: head.id, apdus: r.log.apdus, ms: Math.round(r.log.ms), sw: r.log.statusWords.join(' ').slice(0, 400), ...(r.log.failedStep ? { failedStep: r.log.failedStep } : {}) });
+        return r.ok ? { ok: true, readBack: r.readBack } : { ok: false, reason: r.reason, message: r.message, retryable: r.retryable };
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    },
+  };
+}
