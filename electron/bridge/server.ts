@@ -20,6 +20,8 @@ export interface BridgeOptions {
   staticDir: string;
   port?: number;
   host?: '127.0.0.1' | '::1';
+  /** How often sessions are checked for idle expiry (ms). */
+  idleCheckMs?: number;
   onInternal?(e: unknown, call: string): void;
 }
 
@@ -88,17 +90,18 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
 
   // Sessions lock after idle time: tell the page so it returns to the login screen.
   const hadUser = new WeakSet<Connection>();
-  const idleTimer = setInterval(() => {
+  const idleTimer = setInterval(async () => {
     for (const [ws, conn] of conns) {
       const u = conn.sessionId ? o.auth.current(conn.sessionId) : null;
       if (u) hadUser.add(conn);
       else if (hadUser.has(conn)) {
         hadUser.delete(conn);
         conn.sessionId = null;
-        ws.send(JSON.stringify({ t: 'event', name: 'session.changed', payload: null }));
+        const status = await dispatch(o.handlers, 'session.status', {}, conn);
+        if (status.ok && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'event', name: 'session.changed', payload: status.value }));
       }
     }
-  }, 15_000);
+  }, o.idleCheckMs ?? 15_000);
   idleTimer.unref();
 
   await new Promise<void>((res, rej) => {

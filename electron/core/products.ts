@@ -13,11 +13,12 @@ export interface ProductChecks {
 
 export class ProductRegistry {
   private readonly byId = new Map<string, Product>();
+  private readonly paths = new Map<string, string>();
   constructor(private readonly checks: ProductChecks) {}
 
   loadFiles(paths: string[]): void {
     const problems: Problem[] = [];
-    const loaded: Product[] = [];
+    const loaded: { p: Product; path: string }[] = [];
     for (const path of paths) {
       let raw: unknown;
       try {
@@ -32,12 +33,13 @@ export class ProductRegistry {
         continue;
       }
       for (const p of this.checks.product(r.data)) problems.push({ ...p, field: `${path}: ${p.field}` });
-      loaded.push(r.data);
+      loaded.push({ p: r.data, path });
     }
     if (problems.length) throw new ValidationError('products', problems);
-    for (const p of loaded) {
+    for (const { p, path } of loaded) {
       if (this.byId.has(p.id)) throw new ValidationError('products', [{ record: null, field: 'id', message: `product ${p.id} is defined twice` }]);
       this.byId.set(p.id, p);
+      this.paths.set(p.id, path);
     }
   }
 
@@ -45,6 +47,11 @@ export class ProductRegistry {
     const problems = this.checks.product(p);
     if (problems.length) throw new ValidationError(`product ${p.id}`, problems);
     this.byId.set(p.id, p);
+  }
+
+  /** The file a product was loaded from (where an edit is saved). */
+  pathOf(id: string): string | undefined {
+    return this.paths.get(id);
   }
 
   get(id: string): Product {
@@ -59,6 +66,10 @@ export class ProductRegistry {
 
   list(): Product[] {
     return [...this.byId.values()];
+  }
+
+  checkProduct(p: Product): Problem[] {
+    return this.checks.product(p);
   }
 
   checkRecord(p: Product, r: CardRecord, recordNo: number): Problem[] {

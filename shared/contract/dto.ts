@@ -119,7 +119,8 @@ export const ProblemSchema = z.object({ record: z.number().nullable(), recordId:
 export const ProductSummarySchema = z.object({ id: z.string(), name: z.string(), test: z.boolean(), steps: z.array(z.enum(STEP_KINDS)) });
 export type ProductSummary = z.infer<typeof ProductSummarySchema>;
 
-export const PreviewSchema = z.object({ front: z.string(), back: z.string(), masked: z.boolean(), cardId: z.number().nullable() });
+/** `available` is false once a card is done: its record is no longer held, so nothing is drawn. */
+export const PreviewSchema = z.object({ front: z.string(), back: z.string(), masked: z.boolean(), cardId: z.number().nullable(), available: z.boolean().default(true) });
 export type Preview = z.infer<typeof PreviewSchema>;
 
 export const ProgressSchema = z.object({ taskId: z.string(), label: z.string(), done: z.number(), total: z.number(), finished: z.boolean() });
