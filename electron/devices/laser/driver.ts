@@ -1,6 +1,6 @@
 import type { Device } from '../device';
 import { StatusHolder } from '../device';
-import type { SerialLink } from '../serial/link';
+import type { LinkSource } from '../machine/port-keeper';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { REASONS } from '../../../shared/domain/reasons';
 import { LineSplitter, PortKeeper } from '../machine/port-keeper';
@@ -78,7 +78,7 @@ export class GrblLaser implements Device {
   private recovering = 0;
 
   constructor(
-    private readonly link: SerialLink,
+    link: LinkSource,
     opts: GrblLaserOptions = {},
   ) {
     this.id = opts.id ?? 'laser';
@@ -228,8 +228,17 @@ export class GrblLaser implements Device {
   async softReset(): Promise<void> {
     if (!this.keeper.isUp) throw new LaserError(this.id, 'OFFLINE', `${this.id}: offline (${this.downReason})`);
     const banner = this.waitBanner(this.o.resetTimeoutMs);
-    this.write(RT_SOFT_RESET);
+    this.sendReset();
     await banner;
+  }
+
+  /** Writes 0x18 and sends nothing more until the banner: answers in between belong to the old session. */
+  private sendReset(): void {
+    if (this.job) this.failJob(this.job, new LaserError(this.id, 'ERROR', `${this.id}: the job was stopped by a soft reset`, { lost: LOST_RESET }));
+    this.desync = true;
+    this.flow.paused = true;
+    this.flow.flush(LOST_RESET);
+    this.write(RT_SOFT_RESET);
   }
 
   /** `$X`: clears the alarm lock. */
@@ -262,7 +271,7 @@ export class GrblLaser implements Device {
     this.desync = true;
     this.flow.flush(LOST_OFFLINE);
     const banner = this.waitBanner(this.o.resetTimeoutMs);
-    this.write(RT_SOFT_RESET);
+    this.sendReset();
     await banner.catch(() => {
       throw new Error('no GRBL banner after a soft reset');
     });
@@ -374,8 +383,9 @@ export class GrblLaser implements Device {
   private onAlarm(n: number): void {
     this.alarm = n;
     this.locked = true;
-    this.desync = true;
-    this.flow.flush(LOST_ALARM);
+    // The job fails now; its lines already sent stay counted until GRBL answers them (error:9)
+    // or a reset voids them, so the count stays in step with the controller.
+    if (this.job) this.failJob(this.job, this.lostError(LOST_ALARM, `job line ${this.job.acked + 1} of ${this.job.lines.length}`));
     this.refresh();
   }
 
@@ -383,9 +393,11 @@ export class GrblLaser implements Device {
     this.version = version;
     this.desync = false;
     this.flow.flush(LOST_RESET);
+    this.flow.paused = false;
     const w = this.bannerWaiters.splice(0);
     for (const f of w) f();
     this.refresh();
+    this.flow.pump();
   }
 
   // ---- jobs ----

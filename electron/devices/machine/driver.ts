@@ -1,6 +1,6 @@
 import type { Device } from '../device';
 import { StatusHolder } from '../device';
-import type { SerialLink } from '../serial/link';
+import type { LinkSource } from './port-keeper';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { REASONS } from '../../../shared/domain/reasons';
 import { LineSplitter, PortKeeper } from './port-keeper';
@@ -133,7 +133,7 @@ export class MachineDriver implements Device {
   private queued = 0;
 
   constructor(
-    private readonly link: SerialLink,
+    link: LinkSource,
     opts: MachineDriverOptions = {},
   ) {
     this.id = opts.id ?? 'machine';

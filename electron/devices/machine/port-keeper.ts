@@ -5,8 +5,14 @@ import type { SerialLink } from '../serial/link';
 // port by itself with a growing backoff. Used by the machine and the laser drivers; it knows
 // nothing about either protocol.
 
+/**
+ * A link, or a factory that makes a fresh one for every (re)connect. Prefer the factory for real
+ * ports: a serialport stream that saw a write error is destroyed and cannot be opened again.
+ */
+export type LinkSource = SerialLink | (() => SerialLink | Promise<SerialLink>);
+
 export interface PortKeeperOptions {
-  link: SerialLink;
+  link: LinkSource;
   /** Runs after every successful open; throwing closes the port and retries later. */
   handshake(): Promise<void>;
   onChunk(chunk: Buffer): void;
@@ -24,6 +30,7 @@ export class PortKeeper {
   private readonly maxMs: number;
   private connecting: Promise<void> | null = null;
   private unsubs: Array<() => void> = [];
+  private link: SerialLink | null = null;
 
   constructor(private readonly opts: PortKeeperOptions) {
     this.initialMs = opts.backoff?.initialMs ?? 250;
@@ -39,26 +46,51 @@ export class PortKeeper {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    this.unsubs.push(this.opts.link.onData((c) => this.opts.onChunk(c)));
-    this.unsubs.push(this.opts.link.onClose((err) => this.onLinkClosed(err ? 'the port went away' : 'the port was closed')));
     await this.attempt();
+  }
+
+  /** The link to use for this attempt: the fixed one, or a fresh one from the factory. */
+  private async currentLink(): Promise<SerialLink> {
+    const src = this.opts.link;
+    if (typeof src !== 'function') {
+      if (!this.link) this.bind(src);
+      return src;
+    }
+    if (this.link && this.link.isOpen) return this.link;
+    this.unbind();
+    const l = await src();
+    this.bind(l);
+    return l;
+  }
+
+  private bind(l: SerialLink): void {
+    this.link = l;
+    this.unsubs.push(l.onData((c) => this.link === l && this.opts.onChunk(c)));
+    this.unsubs.push(l.onClose((err) => this.link === l && this.onLinkClosed(err ? 'the port went away' : 'the port was closed')));
+  }
+
+  private unbind(): void {
+    for (const u of this.unsubs.splice(0)) u();
+    this.link = null;
   }
 
   async close(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const u of this.unsubs.splice(0)) u();
     await this.connecting?.catch(() => undefined);
     const wasUp = this.up;
     this.up = false;
-    await this.opts.link.close().catch(() => undefined);
+    const l = this.link;
+    this.unbind();
+    await l?.close().catch(() => undefined);
     if (wasUp) this.opts.onState(false, 'closed');
   }
 
   /** Writes; a failed write means the port is gone even if no close was reported (serialport can miss one). */
   write(data: Buffer | string): Promise<void> {
-    return this.opts.link.write(data).catch((e) => {
+    if (!this.link) return Promise.reject(new Error('the port is not open'));
+    return this.link.write(data).catch((e) => {
       if (this.up) void this.drop('the port is not writable');
       throw e;
     });
@@ -67,7 +99,7 @@ export class PortKeeper {
   /** Drops the connection (e.g. the device stopped answering) and reconnects later. */
   async drop(reason: string): Promise<void> {
     if (this.stopped) return;
-    await this.opts.link.close().catch(() => undefined);
+    await this.link?.close().catch(() => undefined);
     this.onLinkClosed(reason);
   }
 
@@ -75,7 +107,8 @@ export class PortKeeper {
     if (this.connecting) return this.connecting;
     this.connecting = (async () => {
       try {
-        if (!this.opts.link.isOpen) await this.opts.link.open();
+        const link = await this.currentLink();
+        if (!link.isOpen) await link.open();
         if (this.stopped) return;
         await this.opts.handshake();
         if (this.stopped) return;
@@ -85,7 +118,7 @@ export class PortKeeper {
       } catch (e) {
         if (this.stopped) return;
         const reason = (e as { code?: string }).code === 'ENOENT' ? 'the port does not exist' : e instanceof Error ? e.message : 'open failed';
-        await this.opts.link.close().catch(() => undefined);
+        await this.link?.close().catch(() => undefined);
         this.up = false;
         this.opts.onState(false, reason);
         this.schedule();

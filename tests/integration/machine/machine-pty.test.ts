@@ -20,7 +20,7 @@ const jobs = (pan: string): EmbossJob[] => [
 test('a jam in the middle of a batch over a real pty: that card fails MACHINE_JAM, recovery, the next cards go through', async () => {
   const pty = await makePtyPair('machine');
   const emu = await runMachineEmulatorOnTty(pty.b, { chipStations: 2, hopper: 50 });
-  const machine = new MachineDriver(await openSerialPort({ path: pty.a, baudRate: 115200 }), { backoff: { initialMs: 50, maxMs: 400 } });
+  const machine = new MachineDriver(() => openSerialPort({ path: pty.a, baudRate: 115200 }), { backoff: { initialMs: 50, maxMs: 400 } });
   try {
     await machine.start();
     assert.equal(machine.status().state, 'online');
@@ -75,7 +75,7 @@ test('unplugged (socat gone) the machine goes offline; when the pty comes back i
   let pty = await makePtyPair('machine-unplug');
   let emu = await runMachineEmulatorOnTty(pty.b, { hopper: 10 });
   const emulator = emu.emulator;
-  const machine = new MachineDriver(await openSerialPort({ path: pty.a, baudRate: 115200 }), { backoff: { initialMs: 50, maxMs: 300 } });
+  const machine = new MachineDriver(() => openSerialPort({ path: pty.a, baudRate: 115200 }), { backoff: { initialMs: 50, maxMs: 300 } });
   try {
     await machine.start();
     const h = await machine.feed();

@@ -110,10 +110,11 @@ test('ALARM:1 mid-job fails it with ALARM, locks the laser until recover (reset 
 
 test('a non-critical alarm (soft reset while moving → ALARM:3) also needs $X', async () => {
   const r = await laserRig({ laserMode: true, timeScale: 1 });
-  const p = r.laser.runJob(strokeJob(50));
+  const failed = assert.rejects(r.laser.runJob(strokeJob(50)), isLaserError('ERROR', /stopped by a soft reset/));
   await waitFor(() => r.emulator.state === 'Run', 2000, 'running');
-  await r.laser.softReset().catch(() => undefined);
-  await assert.rejects(p, (e: unknown) => e instanceof LaserError);
+  await r.laser.softReset();
+  await failed;
+  assert.equal(r.laser.alarmCode, 3);
   await waitFor(() => r.laser.status().state === 'error', 2000, 'locked');
   assert.equal(r.emulator.state, 'Alarm');
   await r.laser.unlock();
