@@ -28,6 +28,8 @@ const HELP = `perso-station <command> [options]
         serve the station UI on a loopback port (for a browser, without Electron)
   sim encoder|machine|laser --tty PATH
         run a device emulator on one end of a pty pair (make the pair with socat)
+  sim card [--port 35963] [--issuer D/sim-issuer.json]
+        insert a virtual GlobalPlatform card into pcscd's vpcd reader on that port
 `;
 
 const operator = () => `cli:${userInfo().username}`;
@@ -98,9 +100,9 @@ export async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => undefined);
     }
     case 'sim': {
-      const a = parseArgs(rest, { value: ['tty', 'time-scale'] });
+      const a = parseArgs(rest, { value: ['tty', 'time-scale', 'port', 'issuer'] });
       const { runSim } = await import('./sim');
-      await runSim(a.positional[0], str(a, 'tty'), Number(str(a, 'time-scale') ?? 0));
+      await runSim(a.positional[0], str(a, 'tty'), Number(str(a, 'time-scale') ?? 0), { port: str(a, 'port') ? Number(str(a, 'port')) : undefined, issuer: str(a, 'issuer') });
       return new Promise<number>(() => undefined);
     }
     default:

@@ -11,6 +11,8 @@ export interface DeviceSet {
   devices: Device[];
   modules: Partial<Record<StepKind, StepModule>>;
   transport: CardTransport;
+  /** Handles for tests and training (e.g. the simulated line, for fault injection); opaque to the core. */
+  extras?: Record<string, unknown>;
   close(): Promise<void>;
 }
 

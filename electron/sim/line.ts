@@ -3,7 +3,7 @@ import { MachineEmulator } from './machine/emulator';
 import { EncoderEmulator, portOnMemoryLink } from './msr/emulator';
 import { GrblEmulator } from './laser/emulator';
 import { blankStripe, type SimCard } from './world';
-import { createBlankCard, type BlankCard } from './card/blank-card';
+import { createBlankCard, type BlankCard, type BlankCardOptions } from './card/blank-card';
 import { connectToVpcd, type VpcdConnection } from './vpcd/vpcd-client';
 import type { SimIssuer } from './issuer';
 
@@ -27,21 +27,30 @@ export class SimLine {
   machine: MachineEmulator | null = null;
   encoder: EncoderEmulator | null = null;
   laser: GrblEmulator | null = null;
+  /** Every blank card the machine took from the stock, by serial (tests inspect them afterwards). */
+  readonly cards = new Map<number, SimCard>();
+  /** Fault injection: what is different about the blank card with this serial (faults, another ATR, other keys). */
+  cardOverrides: ((serial: number) => Partial<BlankCardOptions> | undefined) | null = null;
   private readonly closers: (() => void)[] = [];
   constructor(private readonly o: SimLineOptions) {}
 
   newBlankCard = (serial: number): SimCard => {
     const c = this.o.issuer.chip;
+    const over = this.cardOverrides?.(serial) ?? {};
     const chip = c
       ? createBlankCard({
           serial, masterKey: Buffer.from(c.masterKeyHex, 'hex'), keyAlgorithm: c.keyAlgorithm, scp: c.scp, diversification: c.diversification,
           issuerDek: Buffer.from(c.issuerDekHex, 'hex'),
           // A personalization is about a dozen APDUs; spread the card's time over them.
-          faults: c.cardSeconds ? { slow: { perApduMs: (c.cardSeconds * 1000) / 12 } } : undefined,
+          faults: { ...(c.cardSeconds ? { slow: { perApduMs: (c.cardSeconds * 1000) / 12 } } : {}), ...(over.faults ?? {}) },
           timeScale: this.o.timeScale,
+          ...(over.masterKey ? { masterKey: over.masterKey } : {}),
+          ...(over.atr ? { atr: over.atr } : {}),
         })
       : null;
-    return { serial, chip, stripe: blankStripe(), surface: [] };
+    const card: SimCard = { serial, chip, stripe: blankStripe(), surface: [] };
+    this.cards.set(serial, card);
+    return card;
   };
 
   attachMachine(far: MemoryLinkFarEnd): void {
@@ -78,18 +87,26 @@ export class SimLine {
   }
 }
 
-/** Chip heads that are pcscd's vpcd slots: the card connects as a vpcd client to port 35963+N. */
-export function vpcdHeads(host = '127.0.0.1', basePort = 35963): ChipHeads & { close(): Promise<void> } {
+/**
+ * Chip heads that are pcscd's vpcd slots: the card connects as a vpcd client to port 35963+N.
+ * Taking a card out lasts as long as pcscd needs to notice (it polls every 400 ms), as a physical
+ * card leaving a reader does; otherwise a fast swap would look like one card that never left.
+ */
+export function vpcdHeads(host = '127.0.0.1', basePort = 35963, leaveMs = 450): ChipHeads & { close(): Promise<void> } {
   const conns = new Map<number, VpcdConnection>();
+  const remove = async (slot: number) => {
+    const c = conns.get(slot);
+    if (!c) return;
+    conns.delete(slot);
+    await c.remove();
+    await new Promise((r) => setTimeout(r, leaveMs));
+  };
   return {
     async insert(slot, chip) {
-      await conns.get(slot)?.remove();
+      await remove(slot);
       conns.set(slot, await connectToVpcd(chip, { host, port: basePort + slot }));
     },
-    async remove(slot) {
-      await conns.get(slot)?.remove();
-      conns.delete(slot);
-    },
+    remove,
     async close() {
       for (const c of conns.values()) await c.remove().catch(() => undefined);
       conns.clear();

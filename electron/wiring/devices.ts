@@ -21,6 +21,7 @@ import type { PcscBinding } from '../devices/pcsc/binding';
 import { createChipModule } from '../devices/chip/chip-module';
 import { createSoftwareKeyProvider } from '../devices/chip/keys';
 import { DirectTransport } from './direct-transport';
+import { ManualTransport } from '../core/manual/manual-transport';
 
 // Builds the station's devices from its config: a path starting with "sim:" gets an in-process
 // emulator on a memory cable, any other path a real serial port. The drivers are the same
@@ -60,7 +61,8 @@ export const createDevices: DeviceFactory = async ({ config, keys }) => {
 
   const devices: Device[] = [];
   const modules: Partial<Record<StepKind, StepModule>> = {};
-  let transport: CardTransport = new DirectTransport();
+  // No machine: a real workstation runs in manual mode (the operator carries the card); a simulated one moves it instantly.
+  let transport: CardTransport = !d.machine && !config.simulation ? new ManualTransport({ modules, devices }) : new DirectTransport();
   if (readerService) {
     const heads = d.readers.map((r) => new ReaderDevice(readerService!, { id: r.id, match: r.name, name: `Chip head ${r.id}` }));
     devices.push(...heads);
@@ -94,6 +96,7 @@ export const createDevices: DeviceFactory = async ({ config, keys }) => {
     devices,
     modules,
     transport,
+    extras: { simLine: sim, readerService },
     async close() {
       for (const dev of devices) await dev.close().catch(() => undefined);
       await vpcd?.close();

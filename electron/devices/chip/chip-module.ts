@@ -14,6 +14,18 @@ export interface ChipModuleOptions {
 }
 
 export function createChipModule(heads: ReaderDevice[], keys: ChipKeyProvider, o: ChipModuleOptions = {}): StepModule {
+  // The insertion each head last worked on: a card is only personalized once the reader has seen
+  // it arrive, so a stale "card present" from the previous card can never be mistaken for it.
+  const used = heads.map(() => 0);
+  const freshCard = async (slot: number, signal: AbortSignal, timeoutMs: number) => {
+    const until = Date.now() + timeoutMs;
+    while (heads[slot].insertions <= used[slot]) {
+      if (signal.aborted) throw signal.reason;
+      if (Date.now() > until) throw Object.assign(new Error('no new card seen in the reader'), { code: 'TIMEOUT' });
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    used[slot] = heads[slot].insertions;
+  };
   return {
     kind: 'chip',
     slots: heads.length,
@@ -25,6 +37,7 @@ export function createChipModule(heads: ReaderDevice[], keys: ChipKeyProvider, o
       let channel;
       let atr: Buffer;
       try {
+        await freshCard(ctx.slot, ctx.signal, o.cardTimeoutMs ?? 5000);
         ({ atr } = await head.waitForCard({ timeoutMs: o.cardTimeoutMs ?? 5000, signal: ctx.signal }));
         channel = await head.connect({ apduTimeoutMs: o.apduTimeoutMs });
       } catch (e) {
@@ -38,7 +51,7 @@ export function createChipModule(heads: ReaderDevice[], keys: ChipKeyProvider, o
           channel, atr, profile, productIsTest: ctx.product.test, record: ctx.record, keys, signal: ctx.signal, apduTimeoutMs: o.apduTimeoutMs,
           onProgress: (f, note) => ctx.progress(f, note),
         });
-        ctx.note({ reader: head.id, apdus: r.log.apdus, ms: Math.round(r.log.ms), sw: r.log.statusWords.join(' ').slice(0, 400), ...(r.log.failedStep ? { failedStep: r.log.failedStep } : {}) });
+        ctx.note({ reader: head.id, apdus: r.log.apdus, ms: Math.round(r.log.ms), sw: r.log.statusWords.join(',').slice(0, 400), ...(r.log.failedStep ? { failedStep: r.log.failedStep } : {}) });
         return r.ok ? { ok: true, readBack: r.readBack } : { ok: false, reason: r.reason, message: r.message, retryable: r.retryable };
       } finally {
         await channel.close().catch(() => undefined);

@@ -26,6 +26,7 @@ export class ReaderDevice implements Device {
   private off: (() => void) | null = null;
   /** The last channel failure that says something about the card or reader, until the card changes. */
   private fault: PcscError | null = null;
+  private inserted = 0;
 
   constructor(
     private readonly service: ReaderService,
@@ -54,6 +55,11 @@ export class ReaderDevice implements Device {
     this.off?.();
     this.off = null;
     this.holder.set('offline', 'closed');
+  }
+
+  /** How many card insertions this head has seen: a new card is one seen inserted after the last one used. */
+  get insertions(): number {
+    return this.inserted;
   }
 
   /** The PC/SC name of the reader this device is, or null when none (or more than one) matches. */
@@ -89,7 +95,10 @@ export class ReaderDevice implements Device {
 
   private onEvent(e: ReaderServiceEvent): void {
     if (e.type === 'card-inserted' || e.type === 'card-removed') {
-      if (e.reader === this.readerName()) this.fault = null;
+      if (e.reader === this.readerName()) {
+        this.fault = null;
+        if (e.type === 'card-inserted') this.inserted++;
+      }
     } else if (e.type === 'channel' && !e.open && e.error && (e.error.code === 'TIMEOUT' || e.error.code === 'PROTOCOL')) {
       if (e.reader === this.readerName()) this.fault = e.error;
     }

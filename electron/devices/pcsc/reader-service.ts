@@ -1,6 +1,6 @@
 import type { BindingContext, BindingError, BindingReader, CardProtocol, PcscBinding, ReaderStatus, ShareMode } from './binding';
 import { CardChannel } from './card-channel';
-import { classifyPcscCode } from './codes';
+import { classifyPcscCode, SCARD } from './codes';
 import { PcscError, pcscErrorFrom } from './errors';
 
 // The station's PC/SC reader service, over any binding. It keeps an up-to-date picture of the
@@ -177,17 +177,27 @@ export class ReaderService {
     const ms = o.timeoutMs ?? this.connectTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     let protocol: CardProtocol;
-    try {
-      protocol = await Promise.race([
-        e.br.connect(o.share ?? 'exclusive', o.protocols ?? ['T0', 'T1']),
-        new Promise<never>((_, rej) => {
-          timer = setTimeout(() => rej(new PcscError('TIMEOUT', `${reader}: connect did not finish within ${ms} ms`, undefined, reader)), ms);
-        }),
-      ]);
-    } catch (err) {
-      throw pcscErrorFrom(err, 'connect', reader);
-    } finally {
-      clearTimeout(timer);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        protocol = await Promise.race([
+          e.br.connect(o.share ?? 'exclusive', o.protocols ?? ['T0', 'T1']),
+          new Promise<never>((_, rej) => {
+            timer = setTimeout(() => rej(new PcscError('TIMEOUT', `${reader}: connect did not finish within ${ms} ms`, undefined, reader)), ms);
+          }),
+        ]);
+        break;
+      } catch (err) {
+        // A card just inserted can be caught while pcscd is still powering it (unpowered/reset):
+        // that is not a fault of the card, so try again for a moment.
+        const code = (err as { code?: number; pcscCode?: number }).pcscCode ?? (err as { code?: number }).code;
+        const transient = code === SCARD.W_UNPOWERED_CARD || code === SCARD.W_RESET_CARD;
+        if (!transient || attempt >= 5 || Date.now() - started > ms) throw pcscErrorFrom(err, 'connect', reader);
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+        if (this.entries.get(reader) !== e || !e.status.present) throw new PcscError('CARD_REMOVED', `${reader}: card removed while connecting`, undefined, reader);
+      } finally {
+        clearTimeout(timer);
+      }
     }
     if (this.entries.get(reader) !== e || !e.status.present) {
       e.br.disconnect('leave').catch(() => undefined);
