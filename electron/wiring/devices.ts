@@ -21,6 +21,8 @@ import type { PcscBinding } from '../devices/pcsc/binding';
 import { createChipModule } from '../devices/chip/chip-module';
 import { createSoftwareKeyProvider } from '../devices/chip/keys';
 import { DirectTransport } from './direct-transport';
+import { withEmbossReadBack } from './emboss-readback';
+import type { EmbossJob } from '../../shared/layout/jobs';
 import { ManualTransport } from '../core/manual/manual-transport';
 
 // Builds the station's devices from its config: a path starting with "sim:" gets an in-process
@@ -75,7 +77,11 @@ export const createDevices: DeviceFactory = async ({ config, keys }) => {
     const machine = new MachineDriver(link, { id: d.machine.id, name: 'Embosser / card transport' });
     devices.push(machine);
     transport = new MachineTransport(machine);
-    modules.emboss = createEmbossModule(machine, { jobsFor: (ctx) => embossJobs(layoutCard(ctx.product.layout!, ctx.record, { maskPan: false, product: ctx.product })) });
+    let lastJobs: EmbossJob[] | null = null;
+    const emboss = createEmbossModule(machine, {
+      jobsFor: (ctx) => (lastJobs = embossJobs(layoutCard(ctx.product.layout!, ctx.record, { maskPan: false, product: ctx.product }))),
+    });
+    modules.emboss = withEmbossReadBack(emboss, () => lastJobs);
   }
   if (d.encoder) {
     const link = await cable(d.encoder, (line, far) => line.attachEncoder(far));
