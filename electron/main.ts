@@ -1,3 +1,4 @@
+import './threadpool';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';

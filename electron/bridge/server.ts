@@ -8,6 +8,7 @@ import { dispatch } from '../core/api/dispatch';
 import type { AuthPort, Connection, Handlers } from '../core/api/handlers';
 import type { StationEvents } from '../core/events';
 import { CSP } from '../csp';
+import { mayReceive } from '../core/api/event-permissions';
 
 // The local bridge: a loopback-only HTTP server that serves the built renderer, and a WebSocket
 // that gives it the same `window.station` API the Electron preload gives (same contract, same
@@ -47,8 +48,11 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   server.on('upgrade', (req, socket, head) => {
     const origin = req.headers.origin;
     const hostHeader = req.headers.host;
-    // Only our own page may open the API socket: another site in the same browser must not.
-    if (req.url !== '/ws' || !origin || !hostHeader || origin !== `http://${hostHeader}`) {
+    // Only our own page may open the API socket: another site in the same browser must not, and
+    // neither may a site whose name was rebound to this address (the Host must be a loopback name).
+    const port = (server.address() as { port: number } | null)?.port;
+    const ours = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+    if (req.url !== '/ws' || !origin || !hostHeader || !ours.includes(hostHeader) || origin !== `http://${hostHeader}`) {
       socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
       socket.destroy();
       return;
@@ -60,7 +64,12 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     const id = randomUUID().slice(0, 8);
     const conn: Connection = { id, origin: `ui:${id}`, sessionId: null };
     conns.set(ws, conn);
-    ws.on('message', async (data, isBinary) => {
+    ws.on('message', (data, isBinary) => {
+      void onMessage(data as Buffer, isBinary).catch(() => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'error', message: 'the message could not be handled' }));
+      });
+    });
+    const onMessage = async (data: Buffer, isBinary: boolean) => {
       let msg: { t?: unknown; id?: unknown; name?: unknown; input?: unknown };
       try {
         msg = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString());
@@ -74,7 +83,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
       }
       const envelope = await dispatch(o.handlers, msg.name, msg.input, conn, o.onInternal);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id: msg.id, envelope }));
-    });
+    };
     ws.on('close', () => conns.delete(ws));
     ws.on('error', () => conns.delete(ws));
   });
@@ -82,8 +91,8 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   const push = (name: EventName, payload: unknown) => {
     const text = JSON.stringify({ t: 'event', name, payload });
     for (const [ws, conn] of conns) {
-      // Events carry no secrets, but queue and log contents are for logged-in users only.
-      if (ws.readyState === ws.OPEN && o.auth.current(conn.sessionId)) ws.send(text);
+      // Events carry no secrets, but queue contents are for logged-in users and the log for those who may read it.
+      if (ws.readyState === ws.OPEN && mayReceive(o.auth.current(conn.sessionId), name)) ws.send(text);
     }
   };
   const offEvents = o.events.onAny(push);

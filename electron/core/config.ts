@@ -45,7 +45,10 @@ export const StationConfigSchema = z.object({
     idleMinutes: z.number().min(1).max(240).default(15),
     maxFailedLogins: z.number().int().min(3).max(20).default(5),
     lockoutMinutes: z.number().min(1).max(1440).default(15),
-  }).strict().default({ idleMinutes: 15, maxFailedLogins: 5, lockoutMinutes: 15 }),
+    /** Log retention (PCI CP: at least one year, three months of it online). */
+    logOnlineDays: z.number().int().min(90).default(90),
+    logKeepDays: z.number().int().min(365).default(365),
+  }).strict().default({ idleMinutes: 15, maxFailedLogins: 5, lockoutMinutes: 15, logOnlineDays: 90, logKeepDays: 365 }),
 }).strict();
 export type StationConfig = z.infer<typeof StationConfigSchema>;
 

@@ -36,6 +36,7 @@ export class Station {
   readonly engine: Engine;
   readonly recovered: RecoveredCard[];
   readonly auth: AuthService;
+  private retentionTimer: NodeJS.Timeout | null = null;
   private constructor(
     readonly config: LoadedConfig,
     db: Db,
@@ -102,7 +103,21 @@ export class Station {
     const station = new Station(config, db, audit, store, products, deviceSet, opts.origin, keys);
     station.log({ type: 'station.start', severity: 'info', outcome: 'success', origin: opts.origin, resource: 'station', message: `station "${config.stationName}" started (${opts.origin}); every user must log in again` });
     for (const d of deviceSet.devices) await d.start();
+    station.retention();
+    station.retentionTimer = setInterval(() => station.retention(), 24 * 3600_000);
+    station.retentionTimer.unref();
     return station;
+  }
+
+  /** Moves log entries past the online period to the archive; the chain stays verifiable across both. */
+  retention(): void {
+    const sec = this.config.security;
+    try {
+      const r = this.audit.applyRetention({ onlineDays: sec.logOnlineDays, keepDays: sec.logKeepDays, archiveDir: join(this.config.dataDirAbs, 'log-archive'), origin: 'station' });
+      if (r.archived) this.log({ type: 'log.retention', severity: 'info', outcome: 'success', origin: 'station', resource: 'log', message: `archived ${r.archived} log entries older than ${sec.logOnlineDays} days` });
+    } catch (e) {
+      this.log({ type: 'log.retention', severity: 'error', outcome: 'failure', origin: 'station', resource: 'log', message: `log retention failed: ${(e as Error).message}` });
+    }
   }
 
   log(e: AuditEntryInput): void {
@@ -123,6 +138,7 @@ export class Station {
   }
 
   async close(): Promise<void> {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     if (this.engine.running) {
       this.engine.stop();
       await Promise.race([this.engine.idle(), new Promise((r) => setTimeout(r, 5000))]);

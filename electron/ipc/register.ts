@@ -3,6 +3,7 @@ import { CALL_NAMES, ipcCallChannel, IPC_EVENT_CHANNEL } from '../../shared/cont
 import { dispatch } from '../core/api/dispatch';
 import type { AuthPort, Connection, Handlers } from '../core/api/handlers';
 import type { StationEvents } from '../core/events';
+import { mayReceive } from '../core/api/event-permissions';
 
 // The only place raw ipcMain is used: one handler per contract call, each checking that the
 // sender is our own window showing our own page before anything is dispatched.
@@ -41,7 +42,7 @@ export function registerIpc(d: IpcDeps): () => void {
   const off = d.events.onAny((name, payload) => {
     for (const wc of d.windows()) {
       const c = conns.get(wc.id);
-      if (c && d.auth.current(c.sessionId) && !wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, { name, payload });
+      if (c && mayReceive(d.auth.current(c.sessionId), name) && !wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, { name, payload });
     }
   });
   return () => {

@@ -1,15 +1,22 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useStore } from 'zustand';
 import { useStores } from './components/context';
 import { connectEvents } from './stores/app';
 import { Header } from './screens/Header';
 import { LoginScreen } from './screens/login/LoginScreen';
 import { OperatorScreen } from './screens/operator/OperatorScreen';
-import { SupervisorScreen } from './screens/supervisor/SupervisorScreen';
 import { Loading } from './components/States';
 import { ErrorBox } from './components/ErrorBox';
 import { TaskBar } from './components/TaskBar';
+import { shownView } from './views';
 import { t } from './i18n/t';
+
+// Only the operator screen is in the first bundle: it is what the line waits for. The other
+// views load when someone opens them.
+const SupervisorScreen = lazy(() => import('./screens/supervisor/SupervisorScreen').then((m) => ({ default: m.SupervisorScreen })));
+const ProductsScreen = lazy(() => import('./screens/products/ProductsScreen').then((m) => ({ default: m.ProductsScreen })));
+const RecoveryScreen = lazy(() => import('./screens/recovery/RecoveryScreen').then((m) => ({ default: m.RecoveryScreen })));
+const KeysScreen = lazy(() => import('./screens/keys/KeysScreen').then((m) => ({ default: m.KeysScreen })));
 
 export function App() {
   const stores = useStores();
@@ -21,15 +28,25 @@ export function App() {
 
   useEffect(() => connectEvents(stores), [stores]);
   useEffect(() => {
-    void stores.session.getState().load();
-  }, [stores]);
-  useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
   const user = info?.user ?? null;
-  const canSupervise = user?.role === 'supervisor' || user?.role === 'administrator';
-  const shown = canSupervise ? screen : 'operator';
+  // After a crash a supervisor starts on the recovery view: cards were left in the machine.
+  useEffect(() => {
+    if (user?.role !== 'supervisor') return;
+    let live = true;
+    stores.api.call('recovery.status', {}).then(
+      (r) => {
+        if (live && r.recovered.length) stores.ui.getState().setScreen('recovery');
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [user?.username, user?.role, stores]);
+  const shown = shownView(user?.role, screen);
 
   return (
     <div className="app">
@@ -46,14 +63,21 @@ export function App() {
           {t('app.reconnecting')}
         </div>
       )}
-      <Header info={info} canSupervise={canSupervise} screen={shown} />
+      <Header info={info} screen={shown} />
       <TaskBar />
       <main id="main" className="main">
         {!info && !sessionError && <Loading label={t('app.loading')} />}
         {!info && sessionError && <ErrorBox error={sessionError} />}
         {info && !user && <LoginScreen />}
         {user && shown === 'operator' && <OperatorScreen />}
-        {user && shown === 'supervisor' && <SupervisorScreen />}
+        {user && shown && shown !== 'operator' && (
+          <Suspense fallback={<Loading />}>
+            {shown === 'supervisor' && <SupervisorScreen />}
+            {shown === 'products' && <ProductsScreen />}
+            {shown === 'keys' && <KeysScreen />}
+            {shown === 'recovery' && <RecoveryScreen />}
+          </Suspense>
+        )}
       </main>
     </div>
   );

@@ -15,6 +15,12 @@ function storage() {
 performance.mark('station:boot');
 const station = pickStation();
 const stores = createAppStores(station.api, { storage: storage(), prefersDark: window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false });
+// Round trips run side by side, not one after another: the session check, and the first page of
+// the batch shown last (the queue is what takes longest to paint).
+void stores.session.getState().load();
+const lastBatch = stores.batches.getState().selectedId;
+if (lastBatch) stores.queue.getState().prefetch(lastBatch);
+else void stores.batches.getState().prefetch().then((id) => id && stores.queue.getState().prefetch(id));
 station.onConnection((c) => {
   if (c === 'open') performance.mark('station:connected');
   const was = stores.ui.getState().connection;

@@ -148,3 +148,38 @@ test('supervisor: the decision needs a reason and a confirmation; the log export
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('views by role; a done card says its data is gone; only a supervisor can reveal, after a logged confirmation', async () => {
+  const { page, problems } = await operatorPage();
+  const tabs = page.getByRole('navigation', { name: 'Views' }).getByRole('button');
+  assert.deepEqual(await tabs.allTextContents(), ['Production']);
+  st.passCard(4000);
+  await page.getByTestId('preview-done').filter({ hasText: 'Card done — its data is no longer held' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Reveal card number…' }).count(), 0);
+  await screenshot(page, 'operator-preview-done');
+  await page.close();
+
+  const sup = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const watched = watchPage(sup);
+  await sup.goto(st.url);
+  await signIn(sup, 'sup', st.users.sup.password);
+  await sup.getByTestId('operator-screen').waitFor();
+  assert.deepEqual(await sup.getByRole('navigation', { name: 'Views' }).getByRole('button').allTextContents(), ['Production', 'Supervision', 'Product designer', 'Keys', 'Recovery']);
+  st.failCard(5000);
+  await sup.getByTestId('preview').waitFor();
+  await sup.getByRole('button', { name: 'Reveal card number…' }).click();
+  const dialog = sup.getByRole('dialog');
+  assert.match((await dialog.textContent()) ?? '', /logged with your name/);
+  // Cancelling reveals nothing.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(st.calls.filter((c) => c.name === 'cards.preview' && c.input.reveal).length, 0);
+  await sup.getByRole('button', { name: 'Reveal card number…' }).click();
+  await sup.getByRole('dialog').getByRole('button', { name: 'Reveal and log it' }).click();
+  await sup.getByText('Full card number shown (this reveal was logged)').waitFor();
+  assert.deepEqual(st.calls.filter((c) => c.name === 'cards.preview' && c.input.reveal).map((c) => c.input), [{ cardId: 5000, reveal: true }]);
+  await screenshot(sup, 'supervisor-preview-revealed');
+  await sup.getByRole('button', { name: 'Mask the card number again' }).click();
+  await sup.getByText('Card number masked').waitFor();
+  assert.deepEqual([...problems, ...watched.problems], []);
+  await sup.close();
+});

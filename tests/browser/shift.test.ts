@@ -166,3 +166,99 @@ test("a supervisor's review: filter the log, decide on the failed card, export t
   assert.deepEqual(problems, []);
   await page.context().close();
 });
+
+test("a supervisor's product design: the preview follows each edit, problems name their field, saving needs a reason", { timeout: 120_000 }, async () => {
+  const { page, problems } = await open();
+  await signIn(page, fx.credentials.supervisor.username, fx.credentials.supervisor.password);
+  await page.getByRole('button', { name: 'Product designer' }).click();
+  await page.locator('select[name=product]').selectOption('DEMO-DEBIT');
+  const front = page.getByTestId('designer-front');
+  await front.waitFor();
+  await page.getByText('No problems found.').waitFor();
+  const before = await front.getAttribute('src');
+
+  // Move the card number: the picture changes with the keystroke.
+  const x = page.locator('input[name=front-0-x]');
+  await x.fill('14.6');
+  await page.waitForFunction((b) => document.querySelector('[data-testid=designer-front]')?.getAttribute('src') !== b, before, { timeout: 2000 });
+  await page.getByText('Unsaved changes').waitFor();
+
+  // A bad format: every problem with its field path, and the element is marked.
+  await page.locator('input[name=front-0-format]').fill('4-4-x');
+  await page.getByTestId('designer-problems').filter({ hasText: /layout\.front\.0\.format: must be a grouping/ }).waitFor();
+  assert.equal(await page.getByTestId('element-front-0').getAttribute('aria-invalid'), 'true');
+  await screenshot(page, 'designer-problem');
+  await page.locator('input[name=front-0-format]').fill('4-4-4-4');
+  await page.getByText('No problems found.').waitFor();
+
+  // The raw JSON editor is the same product.
+  await page.getByRole('tab', { name: 'Raw JSON' }).click();
+  const json = JSON.parse(await page.locator('textarea[name=product-json]').inputValue());
+  assert.equal(json.layout.front[0].x, 14.6);
+  await page.getByRole('tab', { name: 'Elements' }).click();
+
+  await page.getByRole('button', { name: 'Save…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Save the product' }).click();
+  await dialog.getByText('Give a reason of at least 3 characters.').waitFor();
+  await dialog.getByLabel('Reason (required)').fill('card number moved 3 mm right for the new plastic');
+  await dialog.getByRole('button', { name: 'Save the product' }).click();
+  await page.getByText('Product DEMO-DEBIT saved.').waitFor();
+  assert.equal(fx.core.station.products.get('DEMO-DEBIT').layout?.front[0].x, 14.6);
+  await screenshot(page, 'designer-saved');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('a key ceremony under dual control: the administrator starts it, two custodians each enter one component and see only KCVs', { timeout: 120_000 }, async () => {
+  const { page, problems } = await open();
+  const admin = fx.credentials.administrator;
+  const sup = fx.credentials.supervisor;
+  const signOut = async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  };
+  await signIn(page, admin.username, admin.password);
+  assert.deepEqual(await page.getByRole('navigation', { name: 'Views' }).getByRole('button').allTextContents(), ['Supervision', 'Keys']);
+  await page.getByRole('button', { name: 'Keys' }).click();
+  await page.getByLabel('Key id').fill('ZMK-UI-1');
+  await page.getByLabel('Label').fill('Zone master key');
+  await page.getByRole('button', { name: 'Start the ceremony' }).click();
+  const ceremony = page.locator('[data-testid=ceremony][data-key="ZMK-UI-1"]');
+  await ceremony.waitFor();
+  const one = '0123456789ABCDEFFEDCBA9876543210';
+  const two = '00112233445566778899AABBCCDDEEFF';
+  const field = ceremony.getByLabel('Your component (hex)');
+  assert.equal(await field.getAttribute('type'), 'password');
+  await field.fill(one);
+  await ceremony.getByRole('button', { name: 'Enter my component' }).click();
+  await ceremony.getByText(/Component 1 accepted, KCV [0-9A-F]{6}/).waitFor();
+  assert.equal(await ceremony.getByLabel('Your component (hex)').count(), 0, 'a custodian enters one component only');
+  assert.doesNotMatch((await page.content()).toUpperCase(), new RegExp(one));
+  await screenshot(page, 'keys-ceremony-admin');
+  await signOut();
+
+  await signIn(page, sup.username, sup.password);
+  await page.getByRole('button', { name: 'Keys' }).click();
+  const again = page.locator('[data-testid=ceremony][data-key="ZMK-UI-1"]');
+  await again.getByText(new RegExp(`Component 1 by ${admin.username}, KCV`)).waitFor();
+  await again.getByLabel('Your component (hex)').fill(two);
+  await again.getByRole('button', { name: 'Enter my component' }).click();
+  const done = page.getByText(/Key ZMK-UI-1 is complete, KCV [0-9A-F]{6}\./);
+  await done.waitFor();
+  const kcv = /KCV ([0-9A-F]{6})/.exec((await done.textContent()) ?? '')![1];
+  assert.doesNotMatch((await page.content()).toUpperCase(), new RegExp(two));
+  await screenshot(page, 'keys-ceremony-complete');
+  await signOut();
+
+  await signIn(page, admin.username, admin.password);
+  await page.getByRole('button', { name: 'Keys' }).click();
+  const row = page.locator('[data-testid=key-table] tr[data-key="ZMK-UI-1"]');
+  await row.waitFor();
+  const text = (await row.textContent()) ?? '';
+  assert.match(text, new RegExp(kcv));
+  assert.match(text, new RegExp(`${admin.username}, ${sup.username}`));
+  await screenshot(page, 'keys-list');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});

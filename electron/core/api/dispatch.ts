@@ -21,7 +21,7 @@ export class CallRefused extends Error {
 
 export async function dispatch(handlers: Handlers, name: unknown, input: unknown, conn: Connection, onInternal?: (e: unknown, name: string) => void): Promise<CallEnvelope<unknown>> {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(CALLS, name)) {
-    return { ok: false, error: { code: 'BAD_REQUEST', message: `unknown call ${JSON.stringify(String(name).slice(0, 60))}` } };
+    return { ok: false, error: { code: 'BAD_REQUEST', message: typeof name === 'string' ? `unknown call ${JSON.stringify(name.slice(0, 60))}` : 'the call name must be a string' } };
   }
   const call = CALLS[name as CallName];
   const parsed = call.input.safeParse(input ?? {});

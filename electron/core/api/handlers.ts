@@ -55,7 +55,21 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
     testKeys: station.products.list().some((p) => p.test),
     stationName: station.config.stationName,
   });
-  const need = (conn: Connection, action: string) => auth.authorize(conn.sessionId, action, conn.origin);
+  // Refusals for want of a session are logged too (invalid access attempts), at most once a
+  // minute per connection so a flood cannot swamp the log; the auth service logs role refusals.
+  const lastNoSession = new Map<string, number>();
+  const need = (conn: Connection, action: string) => {
+    try {
+      return auth.authorize(conn.sessionId, action, conn.origin);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if ((code === 'NO_SESSION' || code === 'SESSION_EXPIRED') && Date.now() - (lastNoSession.get(conn.id) ?? 0) > 60_000) {
+        lastNoSession.set(conn.id, Date.now());
+        station.log({ type: 'auth.refused', severity: 'warn', outcome: 'failure', origin: conn.origin, resource: `action:${action}`, message: `refused ${action}: ${code === 'NO_SESSION' ? 'not logged in' : 'session expired'}` });
+      }
+      throw e;
+    }
+  };
   const counted = () => station.engine.status();
   const area: AreaDeps = { station, auth, need, progress };
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CardStore, CardDbRow } from '../store/card-store';
 import { toCardRow } from '../store/card-store';
 import type { CardRow, Counts, EngineStatus } from '../../../shared/contract/dto';
@@ -99,6 +100,8 @@ export class Engine {
     this.startedAt = Date.now();
     this.stopAfterStep = false;
     this.estop = new AbortController();
+    // Every slot waiter and module listens to the one stop signal: with 8 heads that is many.
+    setMaxListeners(0, this.estop.signal);
     this.rate = new RateMeter();
     this.message = null;
     this.setState('running');

@@ -58,4 +58,9 @@ export const CORE_MIGRATIONS = [
       CREATE INDEX card_steps_card ON card_steps(card_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'index cards by update time (shift reports, charts)',
+    up: 'CREATE INDEX cards_updated ON cards(updated_at)',
+  },
 ];

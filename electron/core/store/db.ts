@@ -15,6 +15,8 @@ export function openDatabase(path: string, durability: Durability = 'full'): Db 
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
+  // Purged card records must not stay readable in free pages.
+  db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   return db;
 }

@@ -21,38 +21,50 @@ export interface SerialLinkSpec {
   baudRate: number;
 }
 
-/** Opens a real serial port (a device, or one end of a socat pty pair). */
+/**
+ * A real serial port (a device, or one end of a socat pty pair). Each open() makes a new
+ * SerialPort: serialport destroys a port's stream after a failed write or a disconnect, so the
+ * same object cannot be opened again when the device comes back.
+ */
 export async function openSerialPort(spec: SerialLinkSpec): Promise<SerialLink> {
   const { SerialPort } = await import('serialport');
   const ev = new EventEmitter();
-  const port = new SerialPort({ path: spec.path, baudRate: spec.baudRate, autoOpen: false });
+  type Port = InstanceType<typeof SerialPort>;
+  let port: Port | null = null;
   let open = false;
-  // serialport only reports a disconnect while the stream flows, so a data listener is always attached.
-  port.on('data', (d: Buffer) => ev.emit('data', d));
-  port.on('close', (err?: Error & { disconnected?: boolean }) => {
-    open = false;
-    ev.emit('close', err && err.disconnected ? new DeviceDisconnectedError(spec.path, `${spec.path}: the port went away`) : null);
-  });
-  port.on('error', () => {
-    /* surfaced through write/open errors and close */
-  });
   const link: SerialLink = {
     path: spec.path,
     get isOpen() {
       return open;
     },
     open: () =>
-      new Promise<void>((resolve, reject) =>
-        port.open((err) => {
+      new Promise<void>((resolve, reject) => {
+        const p = new SerialPort({ path: spec.path, baudRate: spec.baudRate, autoOpen: false });
+        // serialport only reports a disconnect while the stream flows, so a data listener is always attached.
+        p.on('data', (d: Buffer) => {
+          if (port === p) ev.emit('data', d);
+        });
+        p.on('close', (err?: Error & { disconnected?: boolean }) => {
+          if (port !== p) return;
+          open = false;
+          port = null;
+          ev.emit('close', err && err.disconnected ? new DeviceDisconnectedError(spec.path, `${spec.path}: the port went away`) : null);
+        });
+        p.on('error', () => {
+          /* surfaced through write/open errors and close */
+        });
+        p.open((err) => {
           if (err) return reject(err);
+          port = p;
           open = true;
           resolve();
-        }),
-      ),
+        });
+      }),
     write: (data) =>
       new Promise<void>((resolve, reject) => {
-        if (!open) return reject(new DeviceDisconnectedError(spec.path, `${spec.path}: port is not open`));
-        port.write(data, (err) => (err ? reject(err) : resolve()));
+        const p = port;
+        if (!open || !p) return reject(new DeviceDisconnectedError(spec.path, `${spec.path}: port is not open`));
+        p.write(data, (err) => (err ? reject(err) : resolve()));
       }),
     onData(cb) {
       ev.on('data', cb);
@@ -64,8 +76,13 @@ export async function openSerialPort(spec: SerialLinkSpec): Promise<SerialLink> 
     },
     close: () =>
       new Promise<void>((resolve) => {
-        if (!port.isOpen) return resolve();
-        port.close(() => resolve());
+        const p = port;
+        if (!p || !p.isOpen) {
+          open = false;
+          port = null;
+          return resolve();
+        }
+        p.close(() => resolve());
       }),
   };
   return link;

@@ -1,7 +1,11 @@
 // Every string a person sees, keyed by id, so the station can be translated by adding a sibling
 // catalogue. Placeholders are {name}. Reason codes (shared/domain/reasons.ts) have a plain-words
 // summary under `reason.CODE` and the action they ask for under `reason.CODE.action`.
+import { enManual, enViews } from './en-views';
+
 export const en = {
+  ...enViews,
+  ...enManual,
   'app.title': 'Perso Station',
   'app.loading': 'Connecting to the station…',
   'app.testKeys': 'TEST KEYS — not for production cards',

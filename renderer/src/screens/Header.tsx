@@ -2,10 +2,10 @@ import { useStore } from 'zustand';
 import type { SessionInfo } from '../../../shared/contract/dto';
 import { useStores } from '../components/context';
 import { Icon } from '../components/Icon';
-import type { Screen } from '../stores/ui';
+import { viewsFor, type View } from '../views';
 import { t } from '../i18n/t';
 
-export function Header({ info, canSupervise, screen }: { info: SessionInfo | null; canSupervise: boolean; screen: Screen }) {
+export function Header({ info, screen }: { info: SessionInfo | null; screen: View | null }) {
   const { ui, session } = useStores();
   const theme = useStore(ui, (s) => s.theme);
   const user = info?.user;
@@ -15,16 +15,13 @@ export function Header({ info, canSupervise, screen }: { info: SessionInfo | nul
         <strong>{t('app.title')}</strong>
         {info?.stationName && <span className="station-name">{info.stationName}</span>}
       </div>
-      {user && (
-        <nav className="tabs" aria-label={t('app.title')}>
-          <button type="button" className={'tab' + (screen === 'operator' ? ' tab-active' : '')} aria-current={screen === 'operator' ? 'page' : undefined} onClick={() => ui.getState().setScreen('operator')}>
-            {t('app.tab.operator')}
-          </button>
-          {canSupervise && (
-            <button type="button" className={'tab' + (screen === 'supervisor' ? ' tab-active' : '')} aria-current={screen === 'supervisor' ? 'page' : undefined} onClick={() => ui.getState().setScreen('supervisor')}>
-              {t('app.tab.supervisor')}
+      {user && screen && (
+        <nav className="tabs" aria-label={t('app.views')}>
+          {viewsFor(user.role).map((v) => (
+            <button key={v} type="button" className={'tab' + (screen === v ? ' tab-active' : '')} aria-current={screen === v ? 'page' : undefined} onClick={() => ui.getState().setScreen(v)}>
+              {t(`app.tab.${v}`)}
             </button>
-          )}
+          ))}
         </nav>
       )}
       <div className="header-right">

@@ -18,7 +18,7 @@ export function createAppStores(api: StationApi, env: { storage: ThemeStorage | 
     api,
     session: createSessionStore(api),
     engine: createEngineStore(api),
-    batches: createBatchesStore(api),
+    batches: createBatchesStore(api, env.storage),
     queue: createQueueStore(api),
     activity: createActivityStore(api),
     counts: createCountsStore(api),

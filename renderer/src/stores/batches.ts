@@ -19,6 +19,9 @@ export interface BatchesState {
   scanMessage: { ok: boolean; text: string } | null;
   importing: ImportState | null;
   load(): Promise<void>;
+  /** At boot, beside the session check: the list if the station already knows us; a refusal is
+   * not shown (the operator screen asks again). Resolves with the batch to show, if any. */
+  prefetch(): Promise<string | null>;
   select(id: string | null): void;
   /** A scanned or typed batch ticket: selects the batch if the station has it. */
   scan(text: string): Promise<boolean>;
@@ -33,11 +36,34 @@ export function findBatch(list: BatchSummary[], scanned: string): BatchSummary |
   return list.find((b) => b.batchId.toUpperCase() === want);
 }
 
-export function createBatchesStore(api: StationApi) {
+export interface BatchMemory {
+  getItem(k: string): string | null;
+  setItem(k: string, v: string): void;
+}
+
+const LAST_BATCH = 'perso-station.batch';
+
+function remembered(storage: BatchMemory | null): string | null {
+  try {
+    return storage?.getItem(LAST_BATCH) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** `storage` remembers the batch shown last, so the next start can fetch its queue at once. */
+export function createBatchesStore(api: StationApi, storage: BatchMemory | null = null) {
+  const remember = (id: string | null) => {
+    try {
+      if (id) storage?.setItem(LAST_BATCH, id);
+    } catch {
+      // not remembered: the next start just waits for the batch list
+    }
+  };
   return createStore<BatchesState>()((set, get) => ({
     list: [],
     loaded: false,
-    selectedId: null,
+    selectedId: remembered(storage),
     error: null,
     scanMessage: null,
     importing: null,
@@ -45,13 +71,33 @@ export function createBatchesStore(api: StationApi) {
       try {
         const list = await api.call('batches.list', {});
         list.sort((a, b) => b.importedAt - a.importedAt);
-        const sel = get().selectedId;
-        set({ list, loaded: true, error: null, selectedId: sel ?? list.find((b) => b.state === 'open')?.batchId ?? null });
+        const cur = get().selectedId;
+        // A remembered batch may have been removed since: then fall back to the newest open one.
+        const sel = cur && list.some((b) => b.batchId === cur) ? cur : (list.find((b) => b.state === 'open')?.batchId ?? null);
+        set({ list, loaded: true, error: null, selectedId: sel });
+        remember(sel);
       } catch (e) {
         set({ loaded: true, error: describeError(t('batch.loadFailed'), e) });
       }
     },
-    select: (id) => set({ selectedId: id, scanMessage: null }),
+    prefetch: async () => {
+      try {
+        const list = await api.call('batches.list', {});
+        if (get().loaded) return get().selectedId;
+        list.sort((a, b) => b.importedAt - a.importedAt);
+        const cur = get().selectedId;
+        const sel = cur && list.some((b) => b.batchId === cur) ? cur : (list.find((b) => b.state === 'open')?.batchId ?? null);
+        set({ list, loaded: true, error: null, selectedId: sel });
+        remember(sel);
+        return sel;
+      } catch {
+        return null;
+      }
+    },
+    select: (id) => {
+      remember(id);
+      set({ selectedId: id, scanMessage: null });
+    },
     scan: async (text) => {
       const id = text.trim();
       if (!id) return false;
@@ -65,6 +111,7 @@ export function createBatchesStore(api: StationApi) {
         set({ scanMessage: { ok: false, text: t('batch.scanNotFound', { id }) } });
         return false;
       }
+      remember(found.batchId);
       set({ selectedId: found.batchId, scanMessage: { ok: true, text: t('batch.scanned', { id: found.batchId }) } });
       return true;
     },
@@ -72,6 +119,7 @@ export function createBatchesStore(api: StationApi) {
       set({ importing: { fileName, running: true, result: null, error: null } });
       try {
         const result = await api.call('batches.import', { fileName, content });
+        remember(result.batchId);
         set({ importing: { fileName, running: false, result, error: null }, selectedId: result.batchId });
         await get().load();
         return true;

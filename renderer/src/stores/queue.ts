@@ -22,6 +22,9 @@ export interface QueueState extends QueueScope {
   version: number;
   error: ShownError | null;
   setScope(scope: QueueScope): void;
+  /** At boot, before anyone is known to be signed in: fetch the first page of the batch shown
+   * last, in parallel with the session check. A refusal is not shown (the screen asks again). */
+  prefetch(batchId: string): void;
   /** Make sure rows [from, to] are cached or being fetched. */
   ensureRange(from: number, to: number): void;
   rowAt(index: number): CardRow | undefined;
@@ -44,7 +47,7 @@ export function createQueueStore(api: StationApi) {
   let lastRange: [number, number] = [0, PAGE_SIZE - 1];
 
   return createStore<QueueState>()((set, get) => {
-    const fetchPage = async (page: number) => {
+    const fetchPage = async (page: number, quiet = false) => {
       const { batchId, states } = get();
       if (!batchId || inflight.has(page)) return;
       const gen = generation;
@@ -61,7 +64,7 @@ export function createQueueStore(api: StationApi) {
         pages.set(page, res.rows);
         set({ total: res.total, version: get().version + 1, error: null });
       } catch (e) {
-        if (gen === generation) set({ error: describeError(t('queue.loadFailed'), e) });
+        if (gen === generation && !quiet) set({ error: describeError(t('queue.loadFailed'), e) });
       } finally {
         if (gen === generation) inflight.delete(page);
       }
@@ -82,10 +85,20 @@ export function createQueueStore(api: StationApi) {
       error: null,
       setScope: ({ batchId, states }) => {
         const cur = get();
-        if (cur.batchId === batchId && JSON.stringify(cur.states) === JSON.stringify(states)) return;
+        if (cur.batchId === batchId && JSON.stringify(cur.states) === JSON.stringify(states)) {
+          // Same scope (e.g. prefetched at boot): fetch only what a quiet refusal left missing.
+          if (batchId && !cur.pages.has(0) && !inflight.has(0)) void fetchPage(0);
+          return;
+        }
         reset({ batchId, states, total: null, error: null });
         lastRange = [0, PAGE_SIZE - 1];
         if (batchId) void fetchPage(0);
+      },
+      prefetch: (batchId) => {
+        if (get().batchId) return;
+        reset({ batchId, states: null, total: null, error: null });
+        lastRange = [0, PAGE_SIZE - 1];
+        void fetchPage(0, true);
       },
       ensureRange: (from, to) => {
         lastRange = [from, to];

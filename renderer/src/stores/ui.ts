@@ -1,8 +1,9 @@
 import { createStore } from 'zustand/vanilla';
 import type { ConnectionState } from '../station/ws-client';
+import type { View } from '../views';
 
 export type Theme = 'light' | 'dark';
-export type Screen = 'operator' | 'supervisor';
+export type Screen = View;
 
 export interface UiState {
   theme: Theme;

@@ -138,7 +138,14 @@ export async function startFakeStation(o: FakeStationOptions) {
     'engine.estop': () => setEngine({ state: 'estopped', message: 'Emergency stop pressed' }),
     'cards.preview': (i) => {
       const r = rows[i.cardId - 1];
-      return { front: svg('front', r), back: svg('back', r), masked: true, cardId: r.id };
+      // Like the core: a done card's record is purged, so there is nothing to draw.
+      if (r.state === 'passed') return { front: '', back: '', masked: true, cardId: r.id, available: false };
+      if (i.reveal) {
+        if (user?.role !== 'supervisor') throw { code: 'FORBIDDEN', message: 'revealing a card number needs a supervisor' };
+        addLog('pan.reveal', `${user.username} revealed the full card number of card ${r.recordId}`, { severity: 'warn', cardId: r.id, recordId: r.recordId });
+        return { front: svg('front', { ...r, maskedPan: '4111111111111111' }), back: svg('back', r), masked: false, cardId: r.id, available: true };
+      }
+      return { front: svg('front', r), back: svg('back', r), masked: true, cardId: r.id, available: true };
     },
     'cards.decide': (i) => {
       const r = rows[i.cardId - 1];
@@ -151,6 +158,8 @@ export async function startFakeStation(o: FakeStationOptions) {
       { id: 'machine', kind: 'machine', name: 'Card machine', state: 'online', since: Date.now() },
       { id: 'laser', kind: 'laser', name: 'Laser', state: 'offline', message: 'No answer on /dev/ttyUSB2', action: 'Check the laser cable and power', since: Date.now() },
     ],
+    'manual.pending': () => ({ manual: false, prompts: [] }),
+    'recovery.status': () => ({ startedAt: Date.now(), recovered: [], awaitingDecision: [], truncated: false }),
     'log.query': (i) => {
       const list = log.filter((e) => i.beforeSeq == null || e.seq < i.beforeSeq).reverse().slice(0, i.limit);
       return { rows: list, nextBeforeSeq: list.length === i.limit ? list.at(-1)!.seq : null };
@@ -213,13 +222,19 @@ export async function startFakeStation(o: FakeStationOptions) {
     /** Ends the session the way the bridge does on idle lock. */
     expire: () => {
       for (const ws of sessions.keys()) sessions.set(ws, null);
-      push('session.changed', null);
+      push('session.changed', { user: null, needsBootstrap: false, testKeys: true, stationName: 'Fake station' });
     },
     /** Fails a card as the engine would (CHIP_STATUS), with its events. */
     failCard: (id: number) => {
       const r = rows[id - 1];
       if (r.state === 'failed') return;
       update(r, { state: 'failed', step: 'chip', reason: 'CHIP_STATUS', message: 'PUT DATA answered 6A80' });
+    },
+    /** Every card in the machine comes out good, then card `id` passes too (with its events). */
+    passCard: (id: number) => {
+      for (const r of rows) if (r.state === 'in_progress') update(r, { state: 'passed', step: null, progress: null });
+      current = null;
+      update(rows[id - 1], { state: 'passed', step: null, progress: null, reason: null, message: null });
     },
     /** Calls received, by name, so a test can check what the page asked for. */
     calls,

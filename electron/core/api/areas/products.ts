@@ -55,7 +55,7 @@ export function productsHandlers(d: AreaDeps): HandlersFor<typeof PRODUCTS_CALLS
       if (checks.length) throw new ValidationError(`product ${product.id}`, checks);
       // Written whole then renamed, so a crash never leaves half a product file.
       const tmp = `${path}.tmp`;
-      writeFileSync(tmp, JSON.stringify(i.product, null, 2));
+      writeFileSync(tmp, JSON.stringify(product, null, 2));
       renameSync(tmp, path);
       station.products.add(product);
       station.log({ type: 'product.save', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `product:${product.id}`, message: `${user.username} changed product ${product.id}: ${i.reason}` });

@@ -1,7 +1,52 @@
-import { RECOVERY_CALLS } from '../../../../shared/contract/areas/recovery';
+import { RECOVERY_CALLS, type RecoveredCardDto } from '../../../../shared/contract/areas/recovery';
 import type { AreaDeps, HandlersFor } from '../area';
+import type { Station } from '../../station';
+import type { CardDbRow } from '../../store/card-store';
 
-// Handlers of the recovery calls.
-export function recoveryHandlers(_d: AreaDeps): HandlersFor<typeof RECOVERY_CALLS> {
-  return {};
+// Handlers of the recovery calls. Viewing needs batch.run, not card.decide: the operator at the
+// line is the one who takes the interrupted cards out of the devices, so they must see where
+// each one is; deciding on them stays with the supervisor (cards.decide, card.decide).
+const MAX_AWAITING = 500;
+
+function deviceAt(station: Station, step: string | null, slot: number | null): string | null {
+  if (!step || slot === null) return null;
+  const m = station.deviceSet.modules[step as keyof typeof station.deviceSet.modules];
+  return m?.deviceIds[slot] ?? m?.deviceIds[0] ?? null;
+}
+
+function describeLast(station: Station, cardId: number): string | null {
+  const j = station.store.lastJournal(cardId);
+  if (!j) return null;
+  return `${j.step} ${j.phase}${j.phase === 'result' ? (j.ok ? ' ok' : ` failed (${j.reason})`) : ' (no result recorded)'}`;
+}
+
+function fromRow(station: Station, c: CardDbRow): RecoveredCardDto {
+  return {
+    cardId: c.id, batchId: c.batch_id, recordId: c.record_id, attempt: c.attempt, maskedPan: c.masked_pan,
+    step: c.step, slot: c.slot, deviceId: deviceAt(station, c.step, c.slot), lastAction: describeLast(station, c.id), state: c.state,
+  };
+}
+
+export function recoveryHandlers(d: AreaDeps): HandlersFor<typeof RECOVERY_CALLS> {
+  return {
+    'recovery.status': (_i, conn) => {
+      d.need(conn, 'batch.run');
+      const { station } = d;
+      const start = station.audit.query({ type: 'station.start', order: 'desc', limit: 1 }).rows[0];
+      const recovered = station.recovered.map((r) => {
+        const now = station.store.card(r.cardId);
+        // Where the card was and what was last done come from the moment of recovery, not from now.
+        return { ...fromRow(station, now), step: r.step, slot: r.slot, deviceId: deviceAt(station, r.step, r.slot), lastAction: r.lastAction };
+      });
+      const rows = station.store.db
+        .prepare("SELECT * FROM cards WHERE state = 'failed' AND reason = 'INTERRUPTED' ORDER BY id LIMIT ?")
+        .all(MAX_AWAITING + 1) as CardDbRow[];
+      return {
+        startedAt: start?.ts ?? 0,
+        recovered,
+        awaitingDecision: rows.slice(0, MAX_AWAITING).map((c) => fromRow(station, c)),
+        truncated: rows.length > MAX_AWAITING,
+      };
+    },
+  };
 }

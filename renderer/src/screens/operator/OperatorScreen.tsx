@@ -9,6 +9,7 @@ import { Results } from './Results';
 import { QueueList } from './QueueList';
 import { Preview } from './Preview';
 import { DevicePanel } from './DevicePanel';
+import { ManualPrompt } from './ManualPrompt';
 
 export function OperatorScreen() {
   const s = useStores();
@@ -43,6 +44,7 @@ export function OperatorScreen() {
       <BatchBar />
       <div className="operator-grid">
         <div className="operator-main">
+          <ManualPrompt />
           <Controls batchId={selectedId} />
           <Counters />
           <div className="two-col">

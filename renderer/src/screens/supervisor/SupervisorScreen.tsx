@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useStore } from 'zustand';
 import { useStores } from '../../components/context';
 import { DecisionQueue } from './DecisionQueue';
 import { LogFilters } from './LogFilters';
@@ -6,13 +7,15 @@ import { LogTable } from './LogTable';
 
 export function SupervisorScreen() {
   const s = useStores();
+  // The administrator reads the log but does not decide on cards (separation of duties).
+  const decides = useStore(s.session, (x) => x.info?.user?.role === 'supervisor');
   useEffect(() => {
-    void s.decisions.getState().load();
+    if (decides) void s.decisions.getState().load();
     void s.log.getState().query(s.log.getState().filter);
-  }, [s]);
+  }, [s, decides]);
   return (
     <div className="supervisor" data-testid="supervisor-screen">
-      <DecisionQueue />
+      {decides && <DecisionQueue />}
       <LogFilters />
       <LogTable />
     </div>

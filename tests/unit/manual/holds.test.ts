@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApiStation } from './api-station';
+import type { CardRow, Counts } from '../../../shared/contract/dto';
+
+const BATCH = 'DEMO-0001';
+
+test('cards.hold: a held card is skipped by the engine, and once released it is queued and made', async () => {
+  const s = await openApiStation({ cards: 6 });
+  try {
+    const { rows } = (await s.call('operator', 'queue.page', { batchId: BATCH, offset: 0, limit: 10 })) as { rows: CardRow[] };
+    const target = rows[2];
+    assert.equal(await s.refusal('operator', 'cards.hold', { cardId: target.id, hold: true, reason: 'x' }), 'BAD_REQUEST', 'a hold needs a real reason');
+    const held = (await s.call('operator', 'cards.hold', { cardId: target.id, hold: true, reason: 'customer called: address change' })) as CardRow;
+    assert.equal(held.state, 'held');
+    await s.call('operator', 'engine.start', { batchId: BATCH });
+    await s.core.station.engine.idle();
+    const c = (await s.call('operator', 'queue.counts', { batchId: BATCH })) as Counts;
+    assert.equal(c.held, 1);
+    assert.equal(c.queued, 0);
+    assert.equal(c.passed + c.failed, 5, 'every other card was made');
+    assert.equal(s.core.station.store.card(target.id).state, 'held');
+    assert.equal(s.core.station.store.lastJournal(target.id), null, 'the held card was never fed');
+
+    const released = (await s.call('operator', 'cards.hold', { cardId: target.id, hold: false, reason: 'address confirmed' })) as CardRow;
+    assert.equal(released.state, 'queued');
+    await s.call('operator', 'engine.start', { batchId: BATCH });
+    await s.core.station.engine.idle();
+    assert.equal(s.core.station.store.card(target.id).state, 'passed');
+    const log = s.core.station.audit.query({ cardId: target.id, type: ['card.hold', 'card.release'], order: 'asc' }).rows;
+    assert.deepEqual(log.map((e) => [e.type, e.user]), [['card.hold', 'operator'], ['card.release', 'operator']]);
+    assert.match(log[0].message, /customer called: address change/);
+    // A card that is done cannot be held.
+    assert.equal(await s.refusal('operator', 'cards.hold', { cardId: target.id, hold: true, reason: 'too late now' }), 'CONFLICT');
+  } finally {
+    await s.close();
+  }
+});
+
+test('batches.hold: a held batch refuses to start, a running batch cannot be held, a released one runs', async () => {
+  const s = await openApiStation({ cards: 6 });
+  try {
+    await s.call('operator', 'batches.hold', { batchId: BATCH, hold: true, reason: 'waiting for the issuer to confirm' });
+    assert.equal(await s.refusal('operator', 'engine.start', { batchId: BATCH }), 'CONFLICT');
+    assert.equal(s.core.station.store.counts(BATCH).queued, 6, 'nothing was fed');
+    assert.equal(await s.refusal('administrator', 'batches.hold', { batchId: BATCH, hold: false, reason: 'not my call' }), 'FORBIDDEN');
+    await s.call('operator', 'batches.hold', { batchId: BATCH, hold: false, reason: 'issuer confirmed' });
+    await s.call('operator', 'engine.start', { batchId: BATCH });
+    assert.equal(await s.refusal('operator', 'batches.hold', { batchId: BATCH, hold: true, reason: 'stop everything' }), 'CONFLICT');
+    await s.core.station.engine.idle();
+    assert.equal(s.core.station.store.counts(BATCH).queued, 0);
+    assert.equal(await s.refusal('operator', 'batches.hold', { batchId: 'NOPE', hold: true, reason: 'no such batch' }), 'NOT_FOUND');
+  } finally {
+    await s.close();
+  }
+});
+
+test('manual calls on a station with a transport machine: no prompts, nothing to confirm', async () => {
+  const s = await openApiStation({ cards: 1, importSample: false });
+  try {
+    assert.deepEqual(await s.call('operator', 'manual.pending', {}), { manual: false, prompts: [] });
+    assert.equal(await s.refusal('operator', 'manual.confirm', { promptId: 'p1' }), 'CONFLICT');
+    assert.equal(await s.refusal('administrator', 'manual.confirm', { promptId: 'p1' }), 'FORBIDDEN');
+  } finally {
+    await s.close();
+  }
+});
