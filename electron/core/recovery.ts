@@ -20,10 +20,21 @@ export function recoverInterrupted(store: CardStore, log: (e: AuditEntryInput) =
   for (const c of store.inProgress()) {
     const j = store.lastJournal(c.id);
     const lastAction = j ? `${j.step} ${j.phase}${j.phase === 'result' ? (j.ok ? ' ok' : ` failed (${j.reason})`) : ' (no result recorded)'}` : null;
-    const message = `the station stopped while this card was ${c.step ? `at ${c.step}` : 'in progress'}${lastAction ? `; last action: ${lastAction}` : ''}`;
-    store.transition(c.id, 'failed', { reason: 'INTERRUPTED', message });
-    log({ type: 'card.interrupted', severity: 'error', outcome: 'failure', origin: 'station', resource: `card:${c.id}`, batchId: c.batch_id, cardId: c.id, recordId: c.record_id, maskedPan: c.masked_pan, message: `card ${c.record_id}: ${message}` });
-    out.push({ cardId: c.id, batchId: c.batch_id, recordId: c.record_id, maskedPan: c.masked_pan, step: c.step, slot: c.slot, lastAction });
+    const base = { type: '', severity: 'info' as const, outcome: 'success' as const, origin: 'station', resource: `card:${c.id}`, batchId: c.batch_id, cardId: c.id, recordId: c.record_id, maskedPan: c.masked_pan };
+    // Each card's new state and its log entry commit together.
+    store.db.transaction(() => {
+      if (j && j.step === 'eject' && j.phase === 'result' && j.ok && j.reason === 'good') {
+        // Every step succeeded and the card is in the good tray: it is a good card, not a question.
+        store.transition(c.id, 'passed', { step: null, slot: null });
+        store.purgeRecord(c.batch_id, c.record_index);
+        log({ ...base, type: 'card.passed', message: `card ${c.record_id} passed (it had reached the good tray when the station stopped)` });
+        return;
+      }
+      const message = `the station stopped while this card was ${c.step ? `at ${c.step}` : 'in progress'}${lastAction ? `; last action: ${lastAction}` : ''}`;
+      store.transition(c.id, 'failed', { reason: 'INTERRUPTED', message });
+      log({ ...base, type: 'card.interrupted', severity: 'error', outcome: 'failure', message: `card ${c.record_id}: ${message}` });
+      out.push({ cardId: c.id, batchId: c.batch_id, recordId: c.record_id, maskedPan: c.masked_pan, step: c.step, slot: c.slot, lastAction });
+    })();
   }
   return out;
 }

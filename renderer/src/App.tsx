@@ -16,6 +16,7 @@ import { t } from './i18n/t';
 const SupervisorScreen = lazy(() => import('./screens/supervisor/SupervisorScreen').then((m) => ({ default: m.SupervisorScreen })));
 const ProductsScreen = lazy(() => import('./screens/products/ProductsScreen').then((m) => ({ default: m.ProductsScreen })));
 const RecoveryScreen = lazy(() => import('./screens/recovery/RecoveryScreen').then((m) => ({ default: m.RecoveryScreen })));
+const ReportsScreen = lazy(() => import('./screens/reports/ReportsScreen').then((m) => ({ default: m.ReportsScreen })));
 const KeysScreen = lazy(() => import('./screens/keys/KeysScreen').then((m) => ({ default: m.KeysScreen })));
 
 export function App() {
@@ -75,6 +76,7 @@ export function App() {
             {shown === 'supervisor' && <SupervisorScreen />}
             {shown === 'products' && <ProductsScreen />}
             {shown === 'keys' && <KeysScreen />}
+            {shown === 'reports' && <ReportsScreen />}
             {shown === 'recovery' && <RecoveryScreen />}
           </Suspense>
         )}

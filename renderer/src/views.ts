@@ -5,12 +5,12 @@ import type { Role } from '../../shared/contract/dto';
 export type View = 'operator' | 'supervisor' | 'products' | 'keys' | 'reports' | 'recovery';
 
 const BY_ROLE: Record<Role, readonly View[]> = {
-  // batch.run, engine.control
-  operator: ['operator'],
+  // batch.run, engine.control, report.read (their batch's vault figures and sign-off)
+  operator: ['operator', 'reports'],
   // + card.decide, log.read, product.manage, key.custody
-  supervisor: ['operator', 'supervisor', 'products', 'keys', 'recovery'],
+  supervisor: ['operator', 'supervisor', 'reports', 'products', 'keys', 'recovery'],
   // log.read, key.manage, key.custody; no production, no card decisions
-  administrator: ['supervisor', 'keys'],
+  administrator: ['supervisor', 'reports', 'keys'],
 };
 
 export function viewsFor(role: Role | null | undefined): readonly View[] {

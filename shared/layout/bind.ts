@@ -42,16 +42,29 @@ export function formatValue(raw: string, format: string | undefined): string {
     const m = raw.slice(2, 4);
     return format === 'MM/YY' ? `${m}/${yy}` : format === 'MM/YYYY' ? `${m}/20${yy}` : m + yy;
   }
-  const flat = raw.replace(/\s+/g, '');
-  const groups: string[] = [];
+  const flat = HAS_SPACE.test(raw) ? raw.replace(/\s+/g, '') : raw;
+  let out = '';
+  let groups = 0;
   let at = 0;
-  for (const n of format.split('-').map(Number)) {
+  for (const n of groupSizes(format)) {
     if (at >= flat.length) break;
-    groups.push(flat.slice(at, at + n));
+    out += (groups++ ? ' ' : '') + flat.slice(at, at + n);
     at += n;
   }
-  if (at < flat.length) groups.push(flat.slice(at));
-  return groups.join(' ');
+  if (at < flat.length) out += (groups ? ' ' : '') + flat.slice(at);
+  return out;
+}
+
+const HAS_SPACE = /\s/;
+// A batch formats the same few groupings for every record: parse each once.
+const GROUPS = new Map<string, number[]>();
+function groupSizes(format: string): number[] {
+  let g = GROUPS.get(format);
+  if (!g) {
+    g = format.split('-').map(Number);
+    if (GROUPS.size < 256) GROUPS.set(format, g);
+  }
+  return g;
 }
 
 /** Replaces the digits of `formatted` in order with those of the masked PAN. */

@@ -152,7 +152,7 @@ test('supervisor: the decision needs a reason and a confirmation; the log export
 test('views by role; a done card says its data is gone; only a supervisor can reveal, after a logged confirmation', async () => {
   const { page, problems } = await operatorPage();
   const tabs = page.getByRole('navigation', { name: 'Views' }).getByRole('button');
-  assert.deepEqual(await tabs.allTextContents(), ['Production']);
+  assert.deepEqual(await tabs.allTextContents(), ['Production', 'Reports']);
   st.passCard(4000);
   await page.getByTestId('preview-done').filter({ hasText: 'Card done — its data is no longer held' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Reveal card number…' }).count(), 0);
@@ -164,7 +164,7 @@ test('views by role; a done card says its data is gone; only a supervisor can re
   await sup.goto(st.url);
   await signIn(sup, 'sup', st.users.sup.password);
   await sup.getByTestId('operator-screen').waitFor();
-  assert.deepEqual(await sup.getByRole('navigation', { name: 'Views' }).getByRole('button').allTextContents(), ['Production', 'Supervision', 'Product designer', 'Keys', 'Recovery']);
+  assert.deepEqual(await sup.getByRole('navigation', { name: 'Views' }).getByRole('button').allTextContents(), ['Production', 'Supervision', 'Reports', 'Product designer', 'Keys', 'Recovery']);
   st.failCard(5000);
   await sup.getByTestId('preview').waitFor();
   await sup.getByRole('button', { name: 'Reveal card number…' }).click();

@@ -219,7 +219,7 @@ test('a key ceremony under dual control: the administrator starts it, two custod
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   };
   await signIn(page, admin.username, admin.password);
-  assert.deepEqual(await page.getByRole('navigation', { name: 'Views' }).getByRole('button').allTextContents(), ['Supervision', 'Keys']);
+  assert.deepEqual(await page.getByRole('navigation', { name: 'Views' }).getByRole('button').allTextContents(), ['Supervision', 'Reports', 'Keys']);
   await page.getByRole('button', { name: 'Keys' }).click();
   await page.getByLabel('Key id').fill('ZMK-UI-1');
   await page.getByLabel('Label').fill('Zone master key');

@@ -49,6 +49,7 @@ function pausesLine(reason: ReasonCode): boolean {
 class StopRequested extends Error {
   constructor(readonly reason: 'OPERATOR_STOP' | 'EMERGENCY_STOP') {
     super(reason);
+    this.name = 'StopRequested';
   }
 }
 
@@ -279,6 +280,7 @@ export class Engine {
       try {
         handle = await this.d.transport.feed({ cardId: card.id, signal });
       } catch (e) {
+        if (signal.aborted) throw signal.reason;
         const f = transportFailure(e, 'feed');
         store.journal(card.id, 'feed', null, 1, 'result', false, f.reason);
         if (f.reason === 'MACHINE_HOPPER_EMPTY' || f.noCard) {
@@ -313,6 +315,7 @@ export class Engine {
           await this.d.transport.moveTo(handle, kind, slot, signal);
           leaveInput?.();
         } catch (e) {
+          if (signal.aborted) throw signal.reason;
           const f = transportFailure(e, kind);
           store.journal(card.id, `move:${kind}`, slot, 1, 'result', false, f.reason);
           failure = { ...f, step: kind };
@@ -350,17 +353,21 @@ export class Engine {
         if (!failure) failure = { ...f, step: 'eject' };
       }
     }
-    if (failure) {
-      cur = store.transition(card.id, 'failed', { reason: failure.reason, message: failure.message, step: failure.step });
-      this.bump('in_progress', 'failed');
-      this.d.log({ type: 'card.failed', severity: 'warn', outcome: 'failure', message: `card ${card.record_id} failed at ${failure.step}: ${failure.message}`, card: cur, data: { reason: failure.reason } });
-      if (pausesLine(failure.reason)) this.pauseFor(failure.message);
-    } else {
-      cur = store.transition(card.id, 'passed', { step: null, slot: null });
-      store.purgeRecord(card.batch_id, card.record_index);
-      this.bump('in_progress', 'passed');
-      this.d.log({ type: 'card.passed', severity: 'info', outcome: 'success', message: `card ${card.record_id} passed`, card: cur });
-    }
+    // The card's outcome, the purge of its record and its log entry commit together: a crash can
+    // never leave a passed card without its entry, or its entry without the purge.
+    const f = failure;
+    store.db.transaction(() => {
+      if (f) {
+        cur = store.transition(card.id, 'failed', { reason: f.reason, message: f.message, step: f.step });
+        this.d.log({ type: 'card.failed', severity: 'warn', outcome: 'failure', message: `card ${card.record_id} failed at ${f.step}: ${f.message}`, card: cur, data: { reason: f.reason } });
+      } else {
+        cur = store.transition(card.id, 'passed', { step: null, slot: null });
+        store.purgeRecord(card.batch_id, card.record_index);
+        this.d.log({ type: 'card.passed', severity: 'info', outcome: 'success', message: `card ${card.record_id} passed`, card: cur });
+      }
+    })();
+    this.bump('in_progress', f ? 'failed' : 'passed');
+    if (f && pausesLine(f.reason)) this.pauseFor(f.message);
     this.rate.mark(Date.now());
     this.emit(cur);
     this.d.onStatus(this.status());

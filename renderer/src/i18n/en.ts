@@ -2,10 +2,12 @@
 // catalogue. Placeholders are {name}. Reason codes (shared/domain/reasons.ts) have a plain-words
 // summary under `reason.CODE` and the action they ask for under `reason.CODE.action`.
 import { enManual, enViews } from './en-views';
+import { enReports } from './en-reports';
 
 export const en = {
   ...enViews,
   ...enManual,
+  ...enReports,
   'app.title': 'Perso Station',
   'app.loading': 'Connecting to the station…',
   'app.testKeys': 'TEST KEYS — not for production cards',

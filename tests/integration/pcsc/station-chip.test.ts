@@ -37,9 +37,10 @@ async function runAll(b: Booted) {
   return rows;
 }
 
+/** Every file the station wrote under its data directory (database, WAL, key files, archives). */
 function written(dir: string): Buffer {
-  const data = join(dir, 'data');
-  return Buffer.concat(readdirSync(data).map((f) => readFileSync(join(data, f))));
+  const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)]));
+  return Buffer.concat(files(join(dir, 'data')).map((f) => readFileSync(f)));
 }
 
 test('cards are personalized over real PC/SC in two readers; the chips hold the secret DGIs the station never saw', async () => {

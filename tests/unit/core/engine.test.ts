@@ -174,3 +174,40 @@ test('a crash mid-card: recovery fails the interrupted card for a decision, neve
   assert.equal(newCard!.attempt, 2);
   assert.equal(newCard!.state, 'queued');
 });
+
+test('recovery: a card that reached the good tray before the crash counts as passed, not as a question', () => {
+  const store = makeStore();
+  store.importBatch({ header: { format: 'perso-batch/1', batchId: 'B', productId: 'P' }, records: [record(1)] }, 'f', null);
+  const c = store.nextQueued('B')!;
+  store.transition(c.id, 'in_progress', { step: 'chip', slot: 0 });
+  store.journal(c.id, 'chip', 0, 1, 'result', true, null);
+  store.journal(c.id, 'eject', null, 1, 'intent', null, 'good');
+  store.journal(c.id, 'eject', null, 1, 'result', true, 'good');
+  const logged: string[] = [];
+  assert.deepEqual(recoverInterrupted(store, (e) => logged.push(e.type)), []);
+  assert.equal(store.card(c.id).state, 'passed');
+  assert.deepEqual(logged, ['card.passed']);
+  assert.throws(() => store.openRecord(c), /no longer held/);
+});
+
+test('an emergency stop during a card move fails the card as EMERGENCY_STOP, not as a machine error', async () => {
+  class SlowMove extends DirectTransport {
+    override moveTo(_h: number, _m: never, _s: number, signal: AbortSignal) {
+      return new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, 5000);
+        signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          reject(new Error('move cancelled'));
+        });
+      });
+    }
+  }
+  const chip = fakeModule('chip', () => ({ ok: true }));
+  const { store, engine } = setup(2, { chip }, product(['chip']), new SlowMove());
+  engine.start('B');
+  await new Promise((r) => setTimeout(r, 30));
+  engine.emergencyStop();
+  await engine.idle();
+  const failed = store.page({ batchId: 'B', states: ['failed'], offset: 0, limit: 5 }).rows;
+  assert.deepEqual(failed.map((r) => r.reason), ['EMERGENCY_STOP']);
+});

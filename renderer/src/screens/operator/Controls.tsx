@@ -6,6 +6,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Icon, type IconName } from '../../components/Icon';
 import { allowedActions, type EngineAction } from '../../stores/engine';
 import { actionForKey, SHORTCUTS } from './shortcuts';
+import { ReportEntry } from './ReportEntry';
 import { t } from '../../i18n/t';
 
 const STATE_ICON: Record<string, IconName> = {
@@ -57,6 +58,7 @@ export function Controls({ batchId }: { batchId: string | null }) {
           {t(`engine.state.${state}`)}
           {engineBatch && <span className="engine-batch">{t('engine.batchLabel', { id: engineBatch })}</span>}
         </span>
+        <ReportEntry batchId={batchId} />
       </div>
       {status?.message && <p className="engine-message">{status.message}</p>}
       {!batchId && <p className="hint">{t('engine.noBatch')}</p>}
