@@ -67,6 +67,8 @@ export class Engine {
   private pools = new Map<StepKind, SlotPool>();
   private stopAfterStep = false;
   private estop = new AbortController();
+  /** Aborted by stop(): a card waiting to be moved (e.g. for the operator in manual mode) stops there. */
+  private stopMoves = new AbortController();
   private rate = new RateMeter();
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -101,6 +103,7 @@ export class Engine {
     this.startedAt = Date.now();
     this.stopAfterStep = false;
     this.estop = new AbortController();
+    this.stopMoves = new AbortController();
     // Every slot waiter and module listens to the one stop signal: with 8 heads that is many.
     setMaxListeners(0, this.estop.signal);
     this.rate = new RateMeter();
@@ -134,6 +137,7 @@ export class Engine {
   stop(): EngineStatus {
     if (!this.running) return this.status();
     this.stopAfterStep = true;
+    this.stopMoves.abort(new StopRequested('OPERATOR_STOP'));
     this.setState(this.inFlight.size ? 'stopping' : 'stopped');
     this.d.log({ type: 'engine.stop', severity: 'warn', outcome: 'success', message: 'stop requested: cards in flight stop after their current step' });
     this.wake?.();
@@ -257,6 +261,8 @@ export class Engine {
   private async runCard(card: CardDbRow, product: Product, firstSlot: number): Promise<void> {
     const { store } = this.d;
     const signal = this.estop.signal;
+    // Moves end at a stop too (the current step is done by then); device steps only at an emergency stop.
+    const moveSignal = AbortSignal.any([signal, this.stopMoves.signal]);
     let held: { kind: StepKind; slot: number } | null = { kind: product.steps[0], slot: firstSlot };
     const release = () => {
       if (held) this.pools.get(held.kind)!.release(held.slot);
@@ -278,11 +284,19 @@ export class Engine {
       leaveInput = await this.input.lock();
       store.journal(card.id, 'feed', null, 1, 'intent', null, null);
       try {
-        handle = await this.d.transport.feed({ cardId: card.id, signal });
+        handle = await this.d.transport.feed({ cardId: card.id, signal: moveSignal });
       } catch (e) {
-        if (signal.aborted) throw signal.reason;
-        const f = transportFailure(e, 'feed');
+        const stoppedBeforeCard = moveSignal.aborted && !signal.aborted;
+        if (moveSignal.aborted && !stoppedBeforeCard) throw moveSignal.reason;
+        const f = stoppedBeforeCard ? { reason: 'OPERATOR_STOP' as const, message: 'stopped before a card was taken', noCard: true } : transportFailure(e, 'feed');
         store.journal(card.id, 'feed', null, 1, 'result', false, f.reason);
+        if (stoppedBeforeCard) {
+          // No card left the hopper: the record simply stays in the queue.
+          cur = store.transition(card.id, 'queued', { step: null });
+          this.bump('in_progress', 'queued');
+          this.emit(cur);
+          return;
+        }
         if (f.reason === 'MACHINE_HOPPER_EMPTY' || f.noCard) {
           // Nothing was taken from the hopper: the record goes back to the queue untouched.
           cur = store.transition(card.id, 'queued', { step: null });
@@ -312,10 +326,10 @@ export class Engine {
         this.emit(cur);
         store.journal(card.id, `move:${kind}`, slot, 1, 'intent', null, null);
         try {
-          await this.d.transport.moveTo(handle, kind, slot, signal);
+          await this.d.transport.moveTo(handle, kind, slot, moveSignal);
           leaveInput?.();
         } catch (e) {
-          if (signal.aborted) throw signal.reason;
+          if (moveSignal.aborted) throw moveSignal.reason;
           const f = transportFailure(e, kind);
           store.journal(card.id, `move:${kind}`, slot, 1, 'result', false, f.reason);
           failure = { ...f, step: kind };

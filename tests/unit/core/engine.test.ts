@@ -211,3 +211,20 @@ test('an emergency stop during a card move fails the card as EMERGENCY_STOP, not
   const failed = store.page({ batchId: 'B', states: ['failed'], offset: 0, limit: 5 }).rows;
   assert.deepEqual(failed.map((r) => r.reason), ['EMERGENCY_STOP']);
 });
+
+test('stop ends a move that waits (e.g. for the operator in manual mode): the card fails OPERATOR_STOP and the line stops', async () => {
+  class WaitingMove extends DirectTransport {
+    override moveTo(_h: number, _m: never, _s: number, signal: AbortSignal) {
+      return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('prompt cancelled'))));
+    }
+  }
+  const chip = fakeModule('chip', () => ({ ok: true }));
+  const { store, engine } = setup(2, { chip }, product(['chip']), new WaitingMove());
+  engine.start('B');
+  await new Promise((r) => setTimeout(r, 30));
+  engine.stop();
+  await engine.idle();
+  assert.equal(engine.status().state, 'stopped');
+  assert.deepEqual(store.page({ batchId: 'B', states: ['failed'], offset: 0, limit: 5 }).rows.map((r) => r.reason), ['OPERATOR_STOP']);
+  assert.equal(store.counts('B').queued, 1);
+});
