@@ -60,6 +60,7 @@ export function createBatchesStore(api: StationApi, storage: BatchMemory | null 
       // not remembered: the next start just waits for the batch list
     }
   };
+  let listing: Promise<BatchSummary[]> | null = null;
   return createStore<BatchesState>()((set, get) => ({
     list: [],
     loaded: false,
@@ -69,7 +70,8 @@ export function createBatchesStore(api: StationApi, storage: BatchMemory | null 
     importing: null,
     load: async () => {
       try {
-        const list = await api.call('batches.list', {});
+        // The boot prefetch may still be on its way: share its answer instead of asking twice.
+        const list = await (listing ?? api.call('batches.list', {}));
         list.sort((a, b) => b.importedAt - a.importedAt);
         const cur = get().selectedId;
         // A remembered batch may have been removed since: then fall back to the newest open one.
@@ -82,7 +84,8 @@ export function createBatchesStore(api: StationApi, storage: BatchMemory | null 
     },
     prefetch: async () => {
       try {
-        const list = await api.call('batches.list', {});
+        listing = api.call('batches.list', {});
+        const list = await listing;
         if (get().loaded) return get().selectedId;
         list.sort((a, b) => b.importedAt - a.importedAt);
         const cur = get().selectedId;
@@ -92,6 +95,8 @@ export function createBatchesStore(api: StationApi, storage: BatchMemory | null 
         return sel;
       } catch {
         return null;
+      } finally {
+        listing = null;
       }
     },
     select: (id) => {

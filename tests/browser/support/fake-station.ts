@@ -50,10 +50,22 @@ export async function startFakeStation(o: FakeStationOptions) {
     const text = JSON.stringify({ t: 'event', name, payload });
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(text);
   };
+  // Counts and filtered lists are cached until a card changes: a 100k scan per call would make
+  // the UI bench measure this fake instead of the renderer.
+  let countsCache: Counts | null = null;
+  const filtered = new Map<string, CardRow[]>();
   const counts = (): Counts => {
+    if (countsCache) return { ...countsCache };
     const c: Counts = { total: n, queued: 0, inProgress: 0, passed: 0, failed: 0, rejected: 0, reworked: 0, held: 0 };
     for (const r of rows) c[r.state === 'in_progress' ? 'inProgress' : r.state] += 1;
-    return c;
+    countsCache = c;
+    return { ...c };
+  };
+  const inStates = (states: string[]): CardRow[] => {
+    const key = [...states].sort().join(',');
+    let list = filtered.get(key);
+    if (!list) filtered.set(key, (list = rows.filter((r) => states.includes(r.state))));
+    return list;
   };
   const addLog = (type: string, message: string, extra: Partial<LogEntry> = {}) => {
     const e: LogEntry = { seq: log.length + 1, ts: Date.now(), type, severity: 'info', outcome: 'success', user: user?.username ?? null, origin: 'fake', resource: null, batchId, cardId: null, recordId: null, maskedPan: null, message, ...extra };
@@ -67,6 +79,8 @@ export async function startFakeStation(o: FakeStationOptions) {
   };
   const update = (r: CardRow, p: Partial<CardRow>) => {
     Object.assign(r, p, { updatedAt: Date.now() });
+    countsCache = null;
+    filtered.clear();
     push('card.updated', r);
   };
 
@@ -118,7 +132,7 @@ export async function startFakeStation(o: FakeStationOptions) {
     },
     'batches.list': () => [{ batchId, productId: 'demo', productName: 'Demo debit', issuer: 'Demo bank', importedAt: Date.now(), importedBy: 'op', state: 'open', counts: counts() }],
     'queue.page': (i) => {
-      const list = i.states ? rows.filter((r) => i.states.includes(r.state)) : rows;
+      const list = i.states ? inStates(i.states) : rows;
       return { total: list.length, rows: list.slice(i.offset, i.offset + i.limit) };
     },
     'queue.counts': () => counts(),

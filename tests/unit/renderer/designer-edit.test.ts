@@ -31,7 +31,8 @@ test('value source, problem paths and the raw editor text', () => {
 });
 
 test('views by role: operators produce, administrators hold keys but never run production', () => {
-  assert.deepEqual(viewsFor('operator'), ['operator']);
+  assert.deepEqual(viewsFor('operator'), ['operator', 'reports']);
+  assert.ok(viewsFor('supervisor').includes('reports') && viewsFor('administrator').includes('reports'));
   assert.ok(viewsFor('supervisor').includes('products'));
   assert.equal(viewsFor('administrator').includes('operator'), false);
   assert.equal(viewsFor('operator').includes('keys'), false);

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useStores } from '../../components/context';
 import { BatchBar } from './BatchBar';
@@ -10,17 +10,24 @@ import { QueueList } from './QueueList';
 import { Preview } from './Preview';
 import { DevicePanel } from './DevicePanel';
 import { ManualPrompt } from './ManualPrompt';
+import { afterFirstRows } from './first-rows';
 
 export function OperatorScreen() {
   const s = useStores();
   const selectedId = useStore(s.batches, (x) => x.selectedId);
   const engineBatch = useStore(s.engine, (x) => x.status?.batchId ?? null);
   const engineState = useStore(s.engine, (x) => x.status?.state ?? null);
+  // Until the first queue rows are painted only the shell, the controls and the queue render.
+  const [rest, setRest] = useState(false);
 
   useEffect(() => {
-    void s.batches.getState().load();
+    if (!s.batches.getState().loaded) void s.batches.getState().load();
     void s.engine.getState().load();
-    void s.devices.getState().load();
+    return afterFirstRows(() => {
+      setRest(true);
+      void s.batches.getState().load(); // refresh what the boot prefetch brought
+      void s.devices.getState().load();
+    });
   }, [s]);
 
   // While the engine works on a batch, that is the batch the operator looks at.
@@ -31,8 +38,10 @@ export function OperatorScreen() {
 
   useEffect(() => {
     s.queue.getState().setScope({ batchId: selectedId, states: s.queue.getState().batchId === selectedId ? s.queue.getState().states : null });
-    void s.activity.getState().load(selectedId);
-    void s.counts.getState().load(selectedId);
+    return afterFirstRows(() => {
+      void s.activity.getState().load(selectedId);
+      void s.counts.getState().load(selectedId);
+    });
   }, [selectedId, s]);
 
   useEffect(() => {
@@ -46,16 +55,18 @@ export function OperatorScreen() {
         <div className="operator-main">
           <ManualPrompt />
           <Controls batchId={selectedId} />
-          <Counters />
-          <div className="two-col">
-            <InFlight />
-            <Results />
-          </div>
+          {rest && <Counters />}
+          {rest && (
+            <div className="two-col">
+              <InFlight />
+              <Results />
+            </div>
+          )}
           <QueueList batchId={selectedId} />
         </div>
         <aside className="operator-side">
-          <Preview />
-          <DevicePanel />
+          {rest && <Preview />}
+          {rest && <DevicePanel />}
         </aside>
       </div>
     </div>

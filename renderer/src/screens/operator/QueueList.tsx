@@ -1,6 +1,5 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CardState } from '../../../../shared/domain/card-state';
 import { CARD_STATES } from '../../../../shared/domain/card-state';
 import { useStores } from '../../components/context';
@@ -10,6 +9,8 @@ import { Empty, Loading } from '../../components/States';
 import { reasonText } from '../../i18n/reasons';
 import { formatCount } from '../../format/format';
 import { t } from '../../i18n/t';
+import { useFixedRows } from './fixed-rows';
+import { rowsPainted } from './first-rows';
 
 const ROW_HEIGHT = 52;
 
@@ -24,11 +25,10 @@ export function QueueList({ batchId }: { batchId: string | null }) {
   const filter = states?.[0] ?? '';
 
   const count = total ?? 0;
-  // initialRect lets the first render lay out rows before the ResizeObserver reports (one frame sooner).
-  const v = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, initialRect: { width: 800, height: 470 } });
-  const items = v.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  // The first render lays out rows for the panel's CSS height before anything is measured.
+  const { first, last, pool, totalHeight } = useFixedRows(scroller, count, ROW_HEIGHT, 6, 416);
+  const indexes: number[] = [];
+  for (let i = first; i <= last; i++) indexes.push(i);
 
   useEffect(() => {
     if (count > 0) queue.getState().ensureRange(first, last);
@@ -40,7 +40,9 @@ export function QueueList({ batchId }: { batchId: string | null }) {
 
   const hasRows = count > 0 && !!queue.getState().rowAt(first);
   useEffect(() => {
-    if (hasRows && !performance.getEntriesByName('station:queue-rows').length) performance.mark('station:queue-rows');
+    if (!hasRows) return;
+    if (!performance.getEntriesByName('station:queue-rows').length) performance.mark('station:queue-rows');
+    rowsPainted();
   }, [hasRows]);
 
   return (
@@ -77,11 +79,12 @@ export function QueueList({ batchId }: { batchId: string | null }) {
         {batchId && total == null && !error && <Loading />}
         {batchId && total === 0 && <Empty>{filter ? t('queue.emptyFilter') : t('queue.empty')}</Empty>}
         {!batchId && <Empty>{t('engine.noBatch')}</Empty>}
-        <div className="queue-inner" style={{ height: v.getTotalSize() }}>
-          {items.map((it) => {
-            const row = queue.getState().rowAt(it.index);
+        <div className="queue-inner" style={{ height: totalHeight }}>
+          {indexes.map((index) => {
+            const row = queue.getState().rowAt(index);
+            // Keyed by slot, not index: scrolling reuses the same DOM rows and only changes text.
             return (
-              <div key={it.key} role="listitem" className="queue-row" style={{ transform: `translateY(${it.start}px)`, height: ROW_HEIGHT }} data-index={it.index}>
+              <div key={index % pool} role="listitem" className="queue-row" style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: ROW_HEIGHT }} data-index={index}>
                 {row ? (
                   <>
                     <span className="mono">{row.recordId}</span>

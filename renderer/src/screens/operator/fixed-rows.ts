@@ -1,0 +1,51 @@
+import { useLayoutEffect, useState, type RefObject } from 'react';
+
+// A virtual list of fixed-height rows: which rows a scroller shows, from its scrollTop and height
+// alone (no per-row measuring). It re-renders only when the first or last visible row changes.
+
+export interface RowWindow {
+  first: number;
+  last: number;
+}
+
+/** Rows [first, last] (inclusive) to render for a viewport, with `overscan` rows either side. */
+export function rowWindow(scrollTop: number, height: number, rowHeight: number, count: number, overscan: number): RowWindow {
+  if (count <= 0) return { first: 0, last: -1 };
+  const top = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const bottom = Math.min(count - 1, Math.ceil((scrollTop + height) / rowHeight) + overscan - 1);
+  return { first: Math.min(top, count - 1), last: Math.max(bottom, Math.min(top, count - 1)) };
+}
+
+/** How many DOM rows are recycled: every window fits, so slot = index % poolSize is unique. */
+export function poolSize(height: number, rowHeight: number, overscan: number): number {
+  return Math.ceil(height / rowHeight) + 2 * overscan + 2;
+}
+
+export function useFixedRows(scroller: RefObject<HTMLElement | null>, count: number, rowHeight: number, overscan: number, initialHeight: number) {
+  const [view, setView] = useState({ top: 0, height: initialHeight });
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const read = () => {
+      const top = el.scrollTop;
+      const height = el.clientHeight || initialHeight;
+      setView((v) => {
+        const a = rowWindow(v.top, v.height, rowHeight, count, overscan);
+        const b = rowWindow(top, height, rowHeight, count, overscan);
+        return a.first === b.first && a.last === b.last && v.height === height ? v : { top, height };
+      });
+    };
+    read();
+    // Read in the scroll event itself: React batches the update into this frame's render.
+    const onScroll = () => read();
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => read()) : null;
+    ro?.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      ro?.disconnect();
+    };
+  }, [scroller, count, rowHeight, overscan, initialHeight]);
+  const w = rowWindow(view.top, view.height, rowHeight, count, overscan);
+  return { ...w, pool: poolSize(view.height, rowHeight, overscan), totalHeight: count * rowHeight };
+}
