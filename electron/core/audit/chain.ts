@@ -26,6 +26,10 @@ export type ChainRow = [
 export const sha256Hex: (s: string) => string =
   typeof crypto.hash === 'function' ? (s) => crypto.hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s).digest('hex');
 
+/** The same over bytes already encoded (verify hashes slices of one buffer read from SQLite). */
+export const sha256HexBytes: (b: Uint8Array) => string =
+  typeof crypto.hash === 'function' ? (b) => crypto.hash('sha256', b, 'hex') : (b) => crypto.createHash('sha256').update(b).digest('hex');
+
 export function hashChainRow(row: readonly unknown[]): string {
   return sha256Hex(CHAIN_TAG + JSON.stringify(row));
 }

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveFile } from './archive-file';
-import { CHAIN_COLUMNS, CHAIN_TAG, GENESIS_HASH, sha256Hex } from './chain';
+import { CHAIN_COLUMNS, CHAIN_TAG, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
 import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
 
 // Walks the chain in seq order and names the first entry that breaks it. How a break is
@@ -39,11 +39,34 @@ function fail(firstBadSeq: number, problem: ChainProblem, message: string): Fail
 
 // SQLite's json_array() renders a row exactly as JSON.stringify does in append (integers, null,
 // and the same string escapes; strings are well-formed UTF-16 by then), so the database builds
-// the canonical text and JavaScript only hashes it: reading one string a row instead of sixteen
-// values is what keeps verify close to the cost of hashing alone.
-// Two values a row: the seq and the link are checked on the text itself (it starts with
-// `[<seq>,` and ends with `,"<prev_hash>"]`), and parsed only when something is off.
+// the canonical text. Reading the rows out is what dominates verify, so a chunk comes back as one
+// row: the hashed bytes of every entry (tag + JSON + '\n', a newline never occurring unescaped in
+// JSON) as one BLOB, and the stored hashes and links each as one string. JavaScript then hashes
+// slices of that buffer (no per-row strings, no UTF-8 re-encoding) and checks the whole chunk's
+// sequence and links with two comparisons. Only a chunk that fails any of this is walked again
+// entry by entry (CANON_SQL, checkRow), which names the first bad entry; so the fast path never
+// has to classify anything, and it never relies on the order group_concat happens to use.
+const CHUNK_SQL = `SELECT count(*), min(seq), max(seq), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, ''), group_concat(prev_hash, '')
+  FROM (SELECT seq, ? || json_array(${CHAIN_COLUMNS.join(', ')}) || char(10) AS canon, hash, prev_hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ${CHUNK})`;
 const CANON_SQL = `SELECT hash, json_array(${CHAIN_COLUMNS.join(', ')}) FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`;
+const TAG_BYTES = Buffer.byteLength(CHAIN_TAG);
+const NL = 0x0a;
+
+type Chunk = [count: number, minSeq: number | null, maxSeq: number | null, canon: Buffer | null, hashes: string | null, prevs: string | null];
+
+/** True when every entry of the chunk is in sequence after st, links to the one before and matches its hash. */
+function chunkIntact(c: Chunk, st: State): boolean {
+  const [count, min, max, buf, hashes, prevs] = c;
+  if (min !== st.expectSeq || max !== st.expectSeq + count - 1 || !buf || hashes?.length !== count * 64) return false;
+  if (prevs !== st.prevHash + hashes.slice(0, -64)) return false;
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const end = buf.indexOf(NL, pos + TAG_BYTES);
+    if (end < 0 || !hashes.startsWith(sha256HexBytes(buf.subarray(pos, end)), i * 64)) return false;
+    pos = end + 1;
+  }
+  return pos === buf.length;
+}
 
 /** Checks one entry given its seq, stored links and canonical JSON text. */
 function checkRow(seq: number, prev: string, stored: string, canon: string, st: State, look: Lookups): Failure | null {
@@ -133,34 +156,40 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
   return verifyOnline(online);
 
   function verifyOnline(total: number): VerifyResult {
+    const chunks = db.prepare(CHUNK_SQL).raw(true);
     const page = db.prepare(CANON_SQL).raw(true);
     const look = dbLookups(db);
     let after = -1;
     let n = 0;
     for (;;) {
-      const rows = page.all(after) as unknown[][];
-      if (!rows.length) break;
+      const c = chunks.get(CHAIN_TAG, after) as Chunk;
+      if (!c[0]) break;
+      firstSeq ??= c[1];
+      if (chunkIntact(c, st)) {
+        const hashes = c[4] as string;
+        st.prevPrevHash = c[0] > 1 ? hashes.slice(-128, -64) : st.prevHash;
+        st.prevHash = hashes.slice(-64);
+        st.expectSeq += c[0];
+      } else {
+        const bad = walkChunk(page.all(after) as unknown[][]);
+        if (bad) return bad;
+      }
+      after = st.expectSeq - 1;
+      n += c[0];
+      opts.onProgress?.(done + n, total);
+    }
+    return { ok: true, count: done + n, firstSeq, headSeq: st.expectSeq > 1 ? st.expectSeq - 1 : null, headHash: st.prevHash, archivedFiles };
+
+    function walkChunk(rows: unknown[][]): Failure | null {
       for (const r of rows) {
         const stored = r[0] as string;
         const canon = r[1] as string;
-        firstSeq ??= JSON.parse(canon)[0];
-        if (
-          canon.startsWith(`[${st.expectSeq},`) && canon.endsWith(`,"${st.prevHash}"]`) && sha256Hex(CHAIN_TAG + canon) === stored
-        ) {
-          st.prevPrevHash = st.prevHash;
-          st.prevHash = stored;
-          st.expectSeq++;
-          continue;
-        }
         const fields = JSON.parse(canon) as unknown[];
         const bad = checkRow(fields[0] as number, fields[14] as string, stored, canon, st, look);
         if (bad) return bad;
       }
-      after = st.expectSeq - 1;
-      n += rows.length;
-      opts.onProgress?.(done + n, total);
+      return null;
     }
-    return { ok: true, count: done + n, firstSeq, headSeq: st.expectSeq > 1 ? st.expectSeq - 1 : null, headHash: st.prevHash, archivedFiles };
   }
 }
 

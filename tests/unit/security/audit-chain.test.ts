@@ -217,3 +217,32 @@ test('any text verifies: control characters, quotes, emoji, and a lone surrogate
   assert.ok(r.ok, JSON.stringify(r));
   assert.deepEqual(s.audit.query({}).rows[0], e);
 });
+
+// verify reads 10,000 entries at a time and re-walks only a chunk that fails its checks entry by
+// entry: a break in a later chunk, and one on the first entry of a chunk (its link is checked
+// against the previous chunk's last hash), must be named exactly like one in the first chunk.
+test('tamper in a later chunk, and on the first entry of a chunk, is named exactly', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 25_000);
+  dropGuards(s.db);
+  s.db.prepare("UPDATE audit_log SET message = 'card 20001 rejected' WHERE seq = 20001").run();
+  let r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 20001 && r.problem === 'changed', JSON.stringify(r));
+  s.db.prepare('DELETE FROM audit_log WHERE seq = 10001').run();
+  r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 10001 && r.problem === 'removed', JSON.stringify(r));
+  s.db.exec('UPDATE audit_log SET seq = 10001 WHERE seq = 10000');
+  r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 10000 && r.problem === 'removed', JSON.stringify(r));
+});
+
+test('a chunk whose stored hash column was rewritten to another length is still named as changed', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 12_000);
+  dropGuards(s.db);
+  s.db.prepare("UPDATE audit_log SET hash = 'abc' WHERE seq = 11000").run();
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 11000 && r.problem === 'changed', JSON.stringify(r));
+});
