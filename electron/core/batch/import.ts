@@ -35,12 +35,22 @@ export function importBatch(
     throw new ValidationError(`batch file ${fileName}`, [{ record: null, field: 'productId', message: `names product "${header.productId}", which this station does not have` }]);
   }
   const product = deps.products.get(header.productId);
+  // Sealing runs beside the checks (a worker for a large batch); a refused batch drops it.
+  const sealed = deps.store.sealBatch(batch);
   const problems: Problem[] = [];
-  for (let i = 0; i < records.length; i++) {
-    for (const p of deps.products.checkRecord(product, records[i], i + 1)) problems.push(p);
-    if (problems.length > 10_000) break;
+  try {
+    for (let i = 0; i < records.length; i++) {
+      for (const p of deps.products.checkRecord(product, records[i], i + 1)) problems.push(p);
+      if (problems.length > 10_000) break;
+    }
+  } catch (e) {
+    sealed.close();
+    throw e;
   }
-  if (problems.length) throw new ValidationError(`batch file ${fileName}`, problems);
-  deps.store.importBatch(batch, fileName, by, onProgress);
+  if (problems.length) {
+    sealed.close();
+    throw new ValidationError(`batch file ${fileName}`, problems);
+  }
+  deps.store.importBatch(batch, fileName, by, onProgress, sealed);
   return { batchId: header.batchId, productId: header.productId, records: records.length };
 }

@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import type { RecordVault } from './record-vault';
+import type { RecordVault, SealedBatch } from './record-vault';
 import type { ParsedBatch } from '../../../shared/batch/format';
 import type { CardRecord } from '../../../shared/domain/record';
 import type { CardRow, Counts, BatchSummary } from '../../../shared/contract/dto';
@@ -65,7 +65,26 @@ export class CardStore {
   }
 
   /** Stores a whole validated batch in one transaction: all of it, or nothing. */
-  importBatch(parsed: ParsedBatch, fileName: string, by: string | null, onProgress?: (done: number, total: number) => void): void {
+  /** Starts sealing a decoded batch's records (see RecordVault.sealAll), for importBatch. */
+  sealBatch(parsed: ParsedBatch): SealedBatch {
+    return this.vault.sealAll(parsed.records, `${parsed.header.batchId}/`);
+  }
+
+  /**
+   * Stores a whole validated batch in one transaction: all of it, or nothing. `sealed`, from
+   * sealBatch on the same batch, brings the records already sealed; it is closed here.
+   */
+  importBatch(parsed: ParsedBatch, fileName: string, by: string | null, onProgress?: (done: number, total: number) => void, sealed?: SealedBatch): void {
+    const seals = sealed ?? this.sealBatch(parsed);
+    try {
+      this.insertBatch(parsed, fileName, by, seals, onProgress);
+    } finally {
+      seals.close();
+    }
+    onProgress?.(parsed.records.length, parsed.records.length);
+  }
+
+  private insertBatch(parsed: ParsedBatch, fileName: string, by: string | null, sealed: SealedBatch, onProgress?: (done: number, total: number) => void): void {
     const { header, records } = parsed;
     const now = this.now();
     const insBatch = this.db.prepare('INSERT INTO batches (batch_id, product_id, issuer, file_name, record_count, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -77,12 +96,11 @@ export class CardStore {
       for (let i = 0; i < records.length; i++) {
         const r = records[i];
         const masked = maskPan(r.pan);
-        insRecord.run(header.batchId, i, r.recordId, masked, this.vault.seal(r, `${header.batchId}/${i}`));
+        insRecord.run(header.batchId, i, r.recordId, masked, sealed.get(i));
         insCard.run(header.batchId, i, r.recordId, masked, now, now);
         if (onProgress && (i & 4095) === 4095) onProgress(i + 1, records.length);
       }
     })();
-    onProgress?.(records.length, records.length);
   }
 
   batch(batchId: string): { batch_id: string; product_id: string; issuer: string | null; imported_at: number; imported_by: string | null; state: 'open' | 'held' | 'closed'; record_count: number } {

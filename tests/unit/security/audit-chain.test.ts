@@ -4,6 +4,22 @@ import { createHash } from 'node:crypto';
 import { AuditLog, GENESIS_HASH } from '../../../electron/core/audit';
 import { dropGuards, entry, setup } from './helpers';
 
+type Db = import('better-sqlite3').Database;
+const TAG = 'perso-audit-v1\n';
+
+/** The chained columns of an entry, decoded from its stored bytes. */
+function storedRow(db: Db, seq: number): unknown[] {
+  const { canon } = db.prepare('SELECT canon FROM audit_chain WHERE seq = ?').get(seq) as { canon: Buffer };
+  return JSON.parse(canon.toString('utf8').slice(TAG.length));
+}
+
+/** Rewrites an entry's stored bytes (as someone with the file would), leaving its hash alone. */
+function editCanon(db: Db, seq: number, edit: (row: unknown[]) => void): void {
+  const row = storedRow(db, seq);
+  edit(row);
+  db.prepare('UPDATE audit_chain SET canon = ? WHERE seq = ?').run(Buffer.from(TAG + JSON.stringify(row)), seq);
+}
+
 function fill(audit: AuditLog, n: number) {
   return audit.appendMany(Array.from({ length: n }, (_, i) => entry(i + 1)));
 }
@@ -61,19 +77,62 @@ test('the log refuses updates and deletes through SQL', (t) => {
   const s = setup();
   t.after(s.cleanup);
   fill(s.audit, 3);
-  assert.throws(() => s.db.prepare("UPDATE audit_log SET message = 'x' WHERE seq = 2").run(), /append-only/);
-  assert.throws(() => s.db.prepare('DELETE FROM audit_log WHERE seq = 2').run(), /append-only/);
+  assert.throws(() => s.db.prepare("UPDATE audit_chain SET canon = x'00' WHERE seq = 2").run(), /append-only/);
+  assert.throws(() => s.db.prepare('DELETE FROM audit_chain WHERE seq = 2').run(), /append-only/);
+  // The visible columns are a view over the stored bytes: there is nothing separate to write.
+  assert.throws(() => s.db.prepare("UPDATE audit_log SET message = 'x' WHERE seq = 2").run(), /view/);
 });
 
-test('tamper: an edited message is named as changed', (t) => {
+test('tamper: an edited message (canon only, not re-hashed) is named as changed', (t) => {
   const s = setup();
   t.after(s.cleanup);
   fill(s.audit, 20);
   dropGuards(s.db);
-  s.db.prepare("UPDATE audit_log SET message = 'card 7 rejected' WHERE seq = 7").run();
+  editCanon(s.db, 7, (row) => (row[12] = 'card 7 rejected'));
   const r = s.audit.verify();
   assert.equal(r.ok, false);
   assert.ok(!r.ok && r.firstBadSeq === 7 && r.problem === 'changed', JSON.stringify(r));
+});
+
+test('tamper: a visible column cannot be edited apart from the hashed bytes', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  assert.throws(() => s.db.prepare("UPDATE audit_log SET message = 'card 7 rejected' WHERE seq = 7").run(), /view/);
+  // Whatever is in the stored bytes is what every reader sees: edit them consistently (the
+  // message as shown, the search index rebuilt from it) and verify still names the entry.
+  editCanon(s.db, 7, (row) => (row[12] = 'card 7 rejected'));
+  s.audit.rebuildIndex();
+  assert.equal(s.audit.query({ text: 'rejected' }).rows[0]?.message, 'card 7 rejected');
+  assert.equal((s.db.prepare('SELECT message FROM audit_log WHERE seq = 7').get() as { message: string }).message, 'card 7 rejected');
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 7 && r.problem === 'changed', JSON.stringify(r));
+});
+
+test('tamper: stored bytes replaced by something that is not an entry are named as changed, and pages still load', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  s.db.prepare("UPDATE audit_chain SET canon = CAST('perso-audit-v1' || char(10) || '[7, broken' AS BLOB) WHERE seq = 7").run();
+  s.db.prepare("UPDATE audit_chain SET canon = x'00ff' WHERE seq = 12").run();
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 7 && r.problem === 'changed', JSON.stringify(r));
+  s.audit.rebuildIndex();
+  assert.equal(s.audit.query({ limit: 100 }).rows.length, 20);
+  assert.equal(s.audit.append(entry(21)).seq, 21);
+});
+
+test('tamper: a renumbered entry whose bytes still hold its old seq is found', (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  fill(s.audit, 20);
+  dropGuards(s.db);
+  // Entry 20 moved to seq 21: the chain has a gap at 20 as far as positions go.
+  s.db.exec('UPDATE audit_chain SET seq = 21 WHERE seq = 20');
+  const r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 20 && r.problem === 'removed', JSON.stringify(r));
 });
 
 test('tamper: a deleted entry is named as removed', (t) => {
@@ -81,7 +140,7 @@ test('tamper: a deleted entry is named as removed', (t) => {
   t.after(s.cleanup);
   fill(s.audit, 20);
   dropGuards(s.db);
-  s.db.prepare('DELETE FROM audit_log WHERE seq = 9').run();
+  s.db.prepare('DELETE FROM audit_chain WHERE seq = 9').run();
   const r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 9 && r.problem === 'removed', JSON.stringify(r));
 });
@@ -91,7 +150,7 @@ test('tamper: a deleted entry with the rest renumbered is named as removed', (t)
   t.after(s.cleanup);
   fill(s.audit, 20);
   dropGuards(s.db);
-  s.db.exec('DELETE FROM audit_log WHERE seq = 9; UPDATE audit_log SET seq = seq + 1000 WHERE seq > 9; UPDATE audit_log SET seq = seq - 1001 WHERE seq > 1000;');
+  s.db.exec('DELETE FROM audit_chain WHERE seq = 9; UPDATE audit_chain SET seq = seq + 1000 WHERE seq > 9; UPDATE audit_chain SET seq = seq - 1001 WHERE seq > 1000;');
   const r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 9 && r.problem === 'removed', JSON.stringify(r));
 });
@@ -101,7 +160,7 @@ test('tamper: two swapped entries are named as reordered', (t) => {
   t.after(s.cleanup);
   fill(s.audit, 20);
   dropGuards(s.db);
-  s.db.exec('UPDATE audit_log SET seq = -5 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = 12; UPDATE audit_log SET seq = 12 WHERE seq = -5;');
+  s.db.exec('UPDATE audit_chain SET seq = -5 WHERE seq = 5; UPDATE audit_chain SET seq = 5 WHERE seq = 12; UPDATE audit_chain SET seq = 12 WHERE seq = -5;');
   const r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 5 && r.problem === 'reordered', JSON.stringify(r));
 });
@@ -111,13 +170,17 @@ test('tamper: two adjacent swapped entries are named as reordered', (t) => {
   t.after(s.cleanup);
   fill(s.audit, 20);
   dropGuards(s.db);
-  s.db.exec('UPDATE audit_log SET seq = -5 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = 6; UPDATE audit_log SET seq = 6 WHERE seq = -5;');
+  s.db.exec('UPDATE audit_chain SET seq = -5 WHERE seq = 5; UPDATE audit_chain SET seq = 5 WHERE seq = 6; UPDATE audit_chain SET seq = 6 WHERE seq = -5;');
   const r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 5 && r.problem === 'reordered', JSON.stringify(r));
 });
 
-function shiftUpFrom(db: import('better-sqlite3').Database, seq: number) {
-  db.exec(`UPDATE audit_log SET seq = seq + 1000 WHERE seq >= ${seq}; UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000;`);
+function shiftUpFrom(db: Db, seq: number) {
+  db.exec(`UPDATE audit_chain SET seq = seq + 1000 WHERE seq >= ${seq}; UPDATE audit_chain SET seq = seq - 999 WHERE seq >= 1000;`);
+}
+
+function insertEntry(db: Db, row: unknown[], hash: string): void {
+  db.prepare('INSERT INTO audit_chain (seq, canon, hash) VALUES (?, ?, ?)').run(row[0], Buffer.from(TAG + JSON.stringify(row)), hash);
 }
 
 test('tamper: an inserted entry with a made-up hash is named as inserted', (t) => {
@@ -125,9 +188,9 @@ test('tamper: an inserted entry with a made-up hash is named as inserted', (t) =
   t.after(s.cleanup);
   fill(s.audit, 20);
   dropGuards(s.db);
-  const prev = (s.db.prepare('SELECT hash FROM audit_log WHERE seq = 10').get() as { hash: string }).hash;
+  const prev = (s.db.prepare('SELECT hash FROM audit_chain WHERE seq = 10').get() as { hash: string }).hash;
   shiftUpFrom(s.db, 11);
-  s.db.prepare("INSERT INTO audit_log VALUES (11, ?, 'card.done', 'info', 'success', 'op1', 'station', NULL, NULL, NULL, NULL, NULL, 'card 99 done', NULL, ?, ?)").run(s.now(), prev, 'f'.repeat(64));
+  insertEntry(s.db, [11, s.now(), 'card.done', 'info', 'success', 'op1', 'station', null, null, null, null, null, 'card 99 done', null, prev], 'f'.repeat(64));
   const r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 11 && r.problem === 'inserted', JSON.stringify(r));
 });
@@ -137,11 +200,10 @@ test('tamper: an inserted entry with a correctly computed hash is still named as
   t.after(s.cleanup);
   fill(s.audit, 20);
   dropGuards(s.db);
-  const prev = (s.db.prepare('SELECT hash FROM audit_log WHERE seq = 10').get() as { hash: string }).hash;
+  const prev = (s.db.prepare('SELECT hash FROM audit_chain WHERE seq = 10').get() as { hash: string }).hash;
   shiftUpFrom(s.db, 11);
   const row = [11, s.now(), 'card.done', 'info', 'success', 'op1', 'station', null, null, null, null, null, 'card 99 done', null, prev];
-  const hash = createHash('sha256').update('perso-audit-v1\n' + JSON.stringify(row)).digest('hex');
-  s.db.prepare('INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)').run(...row, hash);
+  insertEntry(s.db, row, createHash('sha256').update(TAG + JSON.stringify(row)).digest('hex'));
   const r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 11 && r.problem === 'inserted', JSON.stringify(r));
 });
@@ -226,13 +288,13 @@ test('tamper in a later chunk, and on the first entry of a chunk, is named exact
   t.after(s.cleanup);
   fill(s.audit, 25_000);
   dropGuards(s.db);
-  s.db.prepare("UPDATE audit_log SET message = 'card 20001 rejected' WHERE seq = 20001").run();
+  editCanon(s.db, 20001, (row) => (row[12] = 'card 20001 rejected'));
   let r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 20001 && r.problem === 'changed', JSON.stringify(r));
-  s.db.prepare('DELETE FROM audit_log WHERE seq = 10001').run();
+  s.db.prepare('DELETE FROM audit_chain WHERE seq = 10001').run();
   r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 10001 && r.problem === 'removed', JSON.stringify(r));
-  s.db.exec('UPDATE audit_log SET seq = 10001 WHERE seq = 10000');
+  s.db.exec('UPDATE audit_chain SET seq = 10001 WHERE seq = 10000');
   r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 10000 && r.problem === 'removed', JSON.stringify(r));
 });
@@ -242,7 +304,7 @@ test('a chunk whose stored hash column was rewritten to another length is still 
   t.after(s.cleanup);
   fill(s.audit, 12_000);
   dropGuards(s.db);
-  s.db.prepare("UPDATE audit_log SET hash = 'abc' WHERE seq = 11000").run();
+  s.db.prepare("UPDATE audit_chain SET hash = 'abc' WHERE seq = 11000").run();
   const r = s.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === 11000 && r.problem === 'changed', JSON.stringify(r));
 });

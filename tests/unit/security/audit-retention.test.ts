@@ -98,7 +98,8 @@ test('retention refuses to archive a broken chain', (t) => {
   const s = seed();
   t.after(s.cleanup);
   dropGuards(s.db);
-  s.db.prepare("UPDATE audit_log SET message = 'x' WHERE seq = 15").run();
+  const { canon } = s.db.prepare('SELECT canon FROM audit_chain WHERE seq = 15').get() as { canon: Buffer };
+  s.db.prepare('UPDATE audit_chain SET canon = ? WHERE seq = 15').run(Buffer.from(canon.toString().replace('day 1 entry 4', 'day 1 entry X')));
   const archiveDir = join(s.dir, 'archive');
   assert.throws(() => s.audit.applyRetention({ onlineDays: 90, keepDays: 365, archiveDir }), (e: unknown) => e instanceof RetentionError && e.firstBadSeq === 15);
   // The day before the break was archived, nothing after it.
