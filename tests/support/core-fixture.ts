@@ -39,7 +39,7 @@ export class DirectTransport implements CardTransport {
   async feed() {
     return ++this.fed;
   }
-  async moveTo(h: number, m: StepKind, slot: number) {
+  async moveTo(h: number, m: StepKind, slot: number, _signal?: AbortSignal) {
     this.moves.push(`${h}:${m}:${slot}`);
   }
   async eject(handle: number, bin: 'good' | 'reject') {

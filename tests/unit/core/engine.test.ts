@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Engine, type EngineEvent } from '../../../electron/core/engine/engine';
 import { recoverInterrupted } from '../../../electron/core/recovery';
 import type { CardRow, EngineStatus } from '../../../shared/contract/dto';
-import type { Product } from '../../../shared/domain/product';
+import type { Product, StepKind } from '../../../shared/domain/product';
 import { DeviceError } from '../../../electron/devices/errors';
 import { makeStore, record, fakeModule, DirectTransport } from '../../support/core-fixture';
 
@@ -192,10 +192,10 @@ test('recovery: a card that reached the good tray before the crash counts as pas
 
 test('an emergency stop during a card move fails the card as EMERGENCY_STOP, not as a machine error', async () => {
   class SlowMove extends DirectTransport {
-    override moveTo(_h: number, _m: never, _s: number, signal: AbortSignal) {
+    override moveTo(_h: number, _m: StepKind, _s: number, signal?: AbortSignal) {
       return new Promise<void>((resolve, reject) => {
         const t = setTimeout(resolve, 5000);
-        signal.addEventListener('abort', () => {
+        signal!.addEventListener("abort", () => {
           clearTimeout(t);
           reject(new Error('move cancelled'));
         });
@@ -214,8 +214,8 @@ test('an emergency stop during a card move fails the card as EMERGENCY_STOP, not
 
 test('stop ends a move that waits (e.g. for the operator in manual mode): the card fails OPERATOR_STOP and the line stops', async () => {
   class WaitingMove extends DirectTransport {
-    override moveTo(_h: number, _m: never, _s: number, signal: AbortSignal) {
-      return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('prompt cancelled'))));
+    override moveTo(_h: number, _m: StepKind, _s: number, signal?: AbortSignal) {
+      return new Promise<void>((_resolve, reject) => signal!.addEventListener("abort", () => reject(new Error("prompt cancelled"))));
     }
   }
   const chip = fakeModule('chip', () => ({ ok: true }));
