@@ -34,6 +34,28 @@ export function hashChainRow(row: readonly unknown[]): string {
   return sha256Hex(CHAIN_TAG + JSON.stringify(row));
 }
 
+/** The bytes an entry is hashed over and stored as (audit_chain.canon, chain v2). */
+export function canonBytes(row: readonly unknown[]): Buffer {
+  return Buffer.from(CHAIN_TAG + JSON.stringify(row), 'utf8');
+}
+
+/**
+ * The chained columns held in stored canon bytes, or null when they are not the tag followed by
+ * a JSON array of CHAIN_COLUMNS.length values (a hand edit). `json` is the text after the tag.
+ */
+export function decodeCanon(canon: Uint8Array | string): { row: unknown[]; json: string } | null {
+  const text = typeof canon === 'string' ? canon : Buffer.from(canon.buffer, canon.byteOffset, canon.byteLength).toString('utf8');
+  if (!text.startsWith(CHAIN_TAG)) return null;
+  const json = text.slice(CHAIN_TAG.length);
+  let row: unknown;
+  try {
+    row = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  return Array.isArray(row) && row.length === CHAIN_COLUMNS.length ? { row, json } : null;
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 

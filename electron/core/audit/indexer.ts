@@ -20,7 +20,7 @@ export class AuditIndexer {
 
   constructor(private readonly db: Database) {
     this.state = db.prepare('SELECT indexed_through AS n FROM audit_index_state WHERE id = 1');
-    this.head = db.prepare('SELECT max(seq) AS n FROM audit_log');
+    this.head = db.prepare('SELECT max(seq) AS n FROM audit_chain');
     this.copySearch = db.prepare(`INSERT OR REPLACE INTO audit_search (seq, ts, type, severity, outcome, user, resource, batch_id, card_id, record_id, masked_pan)
       SELECT seq, ts, type, severity, outcome, user, resource, batch_id, card_id, record_id, masked_pan FROM audit_log WHERE seq > ? AND seq <= ?`);
     this.copyFts = db.prepare('INSERT INTO audit_fts (rowid, message) SELECT seq, message FROM audit_log WHERE seq > ? AND seq <= ?');

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { maskPansInText } from '../../../shared/domain/pan';
 import { migrate } from '../store/migrate';
-import { canonicalData, GENESIS_HASH, hashChainRow, wellFormed } from './chain';
+import { canonBytes, canonicalData, GENESIS_HASH, sha256HexBytes, wellFormed } from './chain';
 import { AUDIT_DOMAIN, AUDIT_MIGRATIONS } from './schema';
 import { exportCsv } from './csv';
 import { queryAudit } from './query';
@@ -24,14 +24,13 @@ type Listener = (entries: AuditEntry[]) => void;
 
 /**
  * The station's tamper-evident, append-only log. Appends are chained by SHA-256 (see chain.ts);
- * the last seq/hash/ts are cached so an append is one hash and one insert. The cache is only
+ * the last seq/hash/ts are cached so an append is one hash and one insert of (seq, canon, hash). The cache is only
  * trusted after an append this object committed itself: an append inside a caller's
  * transaction (which may roll back) or a failed insert makes the next append re-read the tail.
  */
 export class AuditLog {
   private readonly now: () => number;
   private readonly insertRow: Statement;
-  private readonly insertFts: Statement;
   private readonly readTail: Statement;
   private readonly readCheckpoint: Statement;
   private readonly listeners = new Set<Listener>();
@@ -45,8 +44,7 @@ export class AuditLog {
   constructor(readonly db: Database, opts: AuditLogOptions = {}) {
     this.now = opts.now ?? Date.now;
     migrate(db, AUDIT_DOMAIN, AUDIT_MIGRATIONS);
-    this.insertRow = db.prepare('INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
-    this.insertFts = db.prepare('INSERT INTO audit_fts(rowid, message) VALUES (?, ?)');
+    this.insertRow = db.prepare('INSERT INTO audit_chain (seq, canon, hash) VALUES (?, ?, ?)');
     this.readTail = db.prepare('SELECT seq, hash, ts FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.readCheckpoint = db.prepare('SELECT last_seq, last_hash, last_ts FROM audit_archive ORDER BY last_seq DESC LIMIT 1');
     this.txMany = db.transaction((inputs: readonly AuditEntryInput[]) => inputs.map((e) => this.insertOne(e)));
@@ -170,9 +168,10 @@ export class AuditLog {
       seq, ts, wellFormed(e.type), e.severity, e.outcome, wf(e.user), wellFormed(e.origin), wf(e.resource),
       wf(e.batchId), e.cardId ?? null, wf(e.recordId), maskedPan, message, data?.json ?? null, prevHash,
     ];
-    const hash = hashChainRow(row);
-    row.push(hash);
-    this.insertRow.run(row);
+    // The stored bytes are the hashed bytes (chain v2): encoded once, hashed, inserted as is.
+    const canon = canonBytes(row);
+    const hash = sha256HexBytes(canon);
+    this.insertRow.run(seq, canon, hash);
     this.lastSeq = seq;
     this.lastHash = hash;
     this.lastTs = ts;

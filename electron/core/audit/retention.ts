@@ -2,8 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeArchiveFile } from './archive-file';
-import { GENESIS_HASH, hashChainRow } from './chain';
-import { SELECT_COLUMNS } from './rows';
+import { decodeCanon, GENESIS_HASH, sha256HexBytes } from './chain';
 import type { RetentionOptions, RetentionResult } from './types';
 
 // Retention (PCI CP: logs kept one year, three months online). Entries older than onlineDays
@@ -41,29 +40,35 @@ export function applyRetention(db: Database, o: RetentionOptions, now: number): 
   const cp = db.prepare('SELECT last_seq, last_hash FROM audit_archive ORDER BY last_seq DESC LIMIT 1').get() as { last_seq: number; last_hash: string } | undefined;
   let prevHash = cp?.last_hash ?? GENESIS_HASH;
   let expectSeq = (cp?.last_seq ?? 0) + 1;
-  const next = db.prepare(`SELECT ${SELECT_COLUMNS} FROM audit_log WHERE seq >= ? AND ts < ? ORDER BY seq LIMIT ${FILE_MAX}`).raw(true);
+  const next = db.prepare('SELECT seq, canon, hash FROM audit_chain WHERE seq >= ? ORDER BY seq').raw(true);
   const record = db.prepare('INSERT INTO audit_archive (file, first_seq, last_seq, first_ts, last_ts, first_prev_hash, last_hash, entries, sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)');
-  const drop = db.prepare('DELETE FROM audit_log WHERE seq >= ? AND seq <= ?');
+  const drop = db.prepare('DELETE FROM audit_chain WHERE seq >= ? AND seq <= ?');
   const dropFts = db.prepare('DELETE FROM audit_fts WHERE rowid >= ? AND rowid <= ?');
   const dropSearch = db.prepare('DELETE FROM audit_search WHERE seq >= ? AND seq <= ?');
 
   for (;;) {
-    const batch = next.all(expectSeq, cutoff) as unknown[][];
-    if (!batch.length) break;
-    // One file per UTC day: stop the batch where the day changes.
-    const day = Math.floor((batch[0][1] as number) / DAY);
-    let rows = batch;
-    const cut = batch.findIndex((r) => Math.floor((r[1] as number) / DAY) !== day);
-    if (cut > 0) rows = batch.slice(0, cut);
+    // Entries are checked as they are read and the file ends at the first one that is not old
+    // enough or is of another UTC day (ts never decreases along a chain that verifies).
+    const rows: unknown[][] = [];
     const firstPrev = prevHash;
-    for (const r of rows) {
-      const seq = r[0] as number;
+    let day = -1;
+    for (const [seq, canon, hash] of next.iterate(expectSeq) as IterableIterator<[number, Buffer, string]>) {
+      const d = Buffer.isBuffer(canon) ? decodeCanon(canon) : null;
+      const row = d?.row;
+      const ts = row?.[1];
+      if (typeof ts === 'number' && (ts >= cutoff || (day >= 0 && Math.floor(ts / DAY) !== day))) break;
       if (seq !== expectSeq) throw new RetentionError(`retention stopped: entry ${expectSeq} is missing from the log; run verify`, expectSeq);
-      const chained = r.slice(0, 15);
-      if (chained[14] !== prevHash || hashChainRow(chained) !== r[15]) throw new RetentionError(`retention stopped: the chain breaks at entry ${seq}; run verify`, seq);
-      prevHash = r[15] as string;
+      // The archive line must re-encode to the very bytes that were hashed, or the file would not verify.
+      if (!row || typeof ts !== 'number' || row[0] !== seq || row[14] !== prevHash || sha256HexBytes(canon) !== hash || JSON.stringify(row) !== d.json) {
+        throw new RetentionError(`retention stopped: the chain breaks at entry ${seq}; run verify`, seq);
+      }
+      if (day < 0) day = Math.floor(ts / DAY);
+      rows.push([...row, hash]);
+      prevHash = hash;
       expectSeq = seq + 1;
+      if (rows.length === FILE_MAX) break;
     }
+    if (!rows.length) break;
     const first = rows[0];
     const last = rows[rows.length - 1];
     const date = new Date(day * DAY).toISOString().slice(0, 10);

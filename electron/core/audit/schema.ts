@@ -1,7 +1,8 @@
 import type { Migration } from '../store/migrate';
+import { CHAIN_COLUMNS, CHAIN_TAG } from './chain';
 
-// The audit log's tables. audit_log is the chained record and carries nothing but its primary
-// key, so an append costs one hash and one plain insert. Searching goes through audit_search (a
+// The audit log's tables. The chained record (audit_log in v1, audit_chain since v2) carries
+// nothing but its primary key, so an append costs one hash and one plain insert. Searching goes through audit_search (a
 // copy of the filterable columns with an index per filter) and audit_fts (full text of the
 // messages): both are derived data, filled in bulk by the indexer (indexer.ts) shortly after
 // an append commits and always brought up to date before a query runs, and both can be rebuilt
@@ -10,6 +11,49 @@ import type { Migration } from '../store/migrate';
 // "col = ? ORDER BY seq DESC" walks it in seq order and keyset pages stay cheap.
 
 export const AUDIT_DOMAIN = 'audit';
+
+/** The table that holds the chain since schema v2 (audit_log is a view decoding it). */
+export const CHAIN_TABLE = 'audit_chain';
+
+// Decodes the JSON array after the tag. A canon that is not a JSON array (edited by hand) shows
+// as blanks rather than failing every query and the indexer; verify names it. The NOT NULL
+// columns of audit_search get a placeholder for the same reason.
+const TAG_LEN = CHAIN_TAG.length;
+const J = (i: number) => `j ->> ${i}`;
+const VIEW = `CREATE VIEW audit_log AS SELECT seq,
+  coalesce(${J(1)}, 0) AS ts, coalesce(${J(2)}, '') AS type, coalesce(${J(3)}, '') AS severity, coalesce(${J(4)}, '') AS outcome,
+  ${J(5)} AS user, coalesce(${J(6)}, '') AS origin, ${J(7)} AS resource, ${J(8)} AS batch_id, ${J(9)} AS card_id,
+  ${J(10)} AS record_id, ${J(11)} AS masked_pan, coalesce(${J(12)}, '') AS message, ${J(13)} AS data, coalesce(${J(14)}, '') AS prev_hash, hash
+FROM (SELECT seq, hash, CASE WHEN json_valid(t) THEN t ELSE '[]' END AS j FROM (SELECT seq, hash, CAST(substr(canon, ${TAG_LEN + 1}) AS TEXT) AS t FROM audit_chain))`;
+
+// v1 kept the 15 chained columns and rebuilt the hashed text on every verify. v2 stores the
+// hashed bytes themselves (tag + JSON array, exactly what was hashed) in one BLOB written at
+// append time, so verify reads one column; there are no separate visible columns left that could
+// disagree with it. Existing rows get json_array() of their columns, the text v1 verify already
+// relied on being identical to JSON.stringify: the chain is unchanged, and a row edited before
+// the migration still fails its hash after it.
+const MIGRATION_2 = `
+DROP TRIGGER IF EXISTS audit_log_no_update;
+DROP TRIGGER IF EXISTS audit_log_no_delete;
+CREATE TABLE audit_chain (
+  seq INTEGER PRIMARY KEY,
+  canon BLOB NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_chain (seq, canon, hash)
+  SELECT seq, CAST(${sqlText(CHAIN_TAG)} || json_array(${CHAIN_COLUMNS.join(', ')}) AS BLOB), hash FROM audit_log ORDER BY seq;
+DROP TABLE audit_log;
+${VIEW};
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_chain
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only: entries cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_chain
+WHEN OLD.seq > coalesce((SELECT max(last_seq) FROM audit_archive), 0)
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only: only archived entries can be removed'); END;
+`;
+
+function sqlText(s: string): string {
+  return s.split('\n').map((p) => `'${p.replace(/'/g, "''")}'`).join(' || char(10) || ');
+}
 
 export const AUDIT_MIGRATIONS: Migration[] = [
   {
@@ -100,5 +144,10 @@ BEGIN SELECT RAISE(ABORT, 'audit archive checkpoints cannot be changed'); END;
 CREATE TRIGGER audit_archive_no_delete BEFORE DELETE ON audit_archive
 BEGIN SELECT RAISE(ABORT, 'audit archive checkpoints cannot be removed'); END;
 `,
+  },
+  {
+    version: 2,
+    name: 'chain v2: each entry stored as its hashed bytes, visible columns decoded from them',
+    up: MIGRATION_2,
   },
 ];

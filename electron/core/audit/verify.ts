@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveFile } from './archive-file';
-import { CHAIN_COLUMNS, CHAIN_TAG, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
+import { CHAIN_TAG, decodeCanon, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
 import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
 
 // Walks the chain in seq order and names the first entry that breaks it. How a break is
@@ -37,39 +37,60 @@ function fail(firstBadSeq: number, problem: ChainProblem, message: string): Fail
   return { ok: false, firstBadSeq, problem, message };
 }
 
-// SQLite's json_array() renders a row exactly as JSON.stringify does in append (integers, null,
-// and the same string escapes; strings are well-formed UTF-16 by then), so the database builds
-// the canonical text. Reading the rows out is what dominates verify, so a chunk comes back as one
-// row: the hashed bytes of every entry (tag + JSON + '\n', a newline never occurring unescaped in
-// JSON) as one BLOB, and the stored hashes and links each as one string. JavaScript then hashes
-// slices of that buffer (no per-row strings, no UTF-8 re-encoding) and checks the whole chunk's
-// sequence and links with two comparisons. Only a chunk that fails any of this is walked again
-// entry by entry (CANON_SQL, checkRow), which names the first bad entry; so the fast path never
-// has to classify anything, and it never relies on the order group_concat happens to use.
-const CHUNK_SQL = `SELECT count(*), min(seq), max(seq), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, ''), group_concat(prev_hash, '')
-  FROM (SELECT seq, ? || json_array(${CHAIN_COLUMNS.join(', ')}) || char(10) AS canon, hash, prev_hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ${CHUNK})`;
-const CANON_SQL = `SELECT hash, json_array(${CHAIN_COLUMNS.join(', ')}) FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`;
+// Chain v2 stores each entry as the exact bytes it was hashed over (audit_chain.canon: tag + JSON
+// array), and the visible columns are a view decoding those bytes, so proving the chain over
+// canon proves what every reader sees. Reading is what dominates verify, so a chunk comes back as
+// one row: every canon concatenated into one BLOB with their byte lengths, the stored hashes as
+// one string, and the 64 bytes each canon holds as its link (its last array element). JavaScript
+// hashes slices of the buffer (no per-row strings, no UTF-8 re-encoding), checks on the bytes that
+// each canon begins with its own seq and ends with `,"<link>"]`, and compares all links at once.
+// Only a chunk that fails any of this is walked again entry by entry (PAGE_SQL, checkRow), which
+// names the first bad entry; so the fast path never has to classify anything, and it never relies
+// on the order group_concat happens to use.
+const CHUNK_SQL = `SELECT count(*), min(seq), max(seq), group_concat(octet_length(canon)), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, ''),
+    group_concat(CAST(substr(canon, -66, 64) AS TEXT), '')
+  FROM (SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ${CHUNK})`;
+const PAGE_SQL = `SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`;
 const TAG_BYTES = Buffer.byteLength(CHAIN_TAG);
-const NL = 0x0a;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
 
-type Chunk = [count: number, minSeq: number | null, maxSeq: number | null, canon: Buffer | null, hashes: string | null, prevs: string | null];
+type Chunk = [count: number, minSeq: number | null, maxSeq: number | null, lengths: string | null, canon: Buffer | null, hashes: string | null, links: string | null];
 
 /** True when every entry of the chunk is in sequence after st, links to the one before and matches its hash. */
 function chunkIntact(c: Chunk, st: State): boolean {
-  const [count, min, max, buf, hashes, prevs] = c;
-  if (min !== st.expectSeq || max !== st.expectSeq + count - 1 || !buf || hashes?.length !== count * 64) return false;
-  if (prevs !== st.prevHash + hashes.slice(0, -64)) return false;
+  const [count, min, max, lengths, buf, hashes, links] = c;
+  if (min !== st.expectSeq || max !== st.expectSeq + count - 1 || !buf || !lengths || hashes?.length !== count * 64) return false;
+  if (links !== st.prevHash + hashes.slice(0, -64)) return false;
   let pos = 0;
+  let li = 0;
   for (let i = 0; i < count; i++) {
-    const end = buf.indexOf(NL, pos + TAG_BYTES);
-    if (end < 0 || !hashes.startsWith(sha256HexBytes(buf.subarray(pos, end)), i * 64)) return false;
-    pos = end + 1;
+    let len = 0;
+    for (let ch = lengths.charCodeAt(li++); ch >= 48 && ch <= 57; ch = lengths.charCodeAt(li++)) len = len * 10 + ch - 48;
+    const end = pos + len;
+    if (len < TAG_BYTES + 70 || end > buf.length) return false;
+    // The link compared above is the array's last element, and the seq is the entry's own.
+    if (buf[end - 1] !== CLOSE || buf[end - 2] !== QUOTE || buf[end - 67] !== QUOTE || buf[end - 68] !== COMMA) return false;
+    if (!seqIs(buf, pos + TAG_BYTES, st.expectSeq + i)) return false;
+    if (!hashes.startsWith(sha256HexBytes(buf.subarray(pos, end)), i * 64)) return false;
+    pos = end;
   }
-  return pos === buf.length;
+  return pos === buf.length && li >= lengths.length;
 }
 
-/** Checks one entry given its seq, stored links and canonical JSON text. */
-function checkRow(seq: number, prev: string, stored: string, canon: string, st: State, look: Lookups): Failure | null {
+/** Does the JSON array at p start with the integer seq (`[seq,`)? */
+function seqIs(buf: Buffer, p: number, seq: number): boolean {
+  if (buf[p++] !== OPEN || buf[p] === 0x30) return false;
+  let n = 0;
+  let c = buf[p];
+  for (; c >= 0x30 && c <= 0x39; c = buf[++p]) n = n * 10 + c - 0x30;
+  return c === COMMA && n === seq;
+}
+
+/** Checks one entry given its seq (its position), its link and whether its content matches its hash. */
+function checkRow(seq: number, prev: string | null, stored: string, contentOk: boolean, st: State, look: Lookups): Failure | null {
   if (seq !== st.expectSeq) {
     if (seq > st.expectSeq) {
       const what = st.expectSeq === seq - 1 ? `entry ${st.expectSeq} is missing` : `entries ${st.expectSeq}–${seq - 1} are missing`;
@@ -77,8 +98,8 @@ function checkRow(seq: number, prev: string, stored: string, canon: string, st: 
     }
     return fail(seq, 'inserted', `entry ${seq} appears again after entry ${st.expectSeq - 1}`);
   }
-  const contentOk = sha256Hex(CHAIN_TAG + canon) === stored;
-  if (prev === st.prevHash) {
+  // Stored bytes that no longer decode have lost their link too: that is a change, not a removal.
+  if (prev === st.prevHash || prev == null) {
     if (contentOk) {
       st.prevPrevHash = st.prevHash;
       st.prevHash = stored;
@@ -100,6 +121,15 @@ function checkRow(seq: number, prev: string, stored: string, canon: string, st: 
   return fail(seq, 'removed', `the entry before ${seq} is missing or the link of entry ${seq} was altered: it does not link to entry ${seq - 1}`);
 }
 
+/** An entry as stored: its link, and whether its bytes hash to its stored hash and hold its own seq. */
+function storedEntry(seq: number, canon: unknown, stored: string): { prev: string | null; contentOk: boolean } {
+  const bytes = Buffer.isBuffer(canon) ? canon : Buffer.from(String(canon), 'utf8');
+  const d = decodeCanon(bytes);
+  if (!d) return { prev: null, contentOk: false };
+  const prev = typeof d.row[14] === 'string' ? (d.row[14] as string) : null;
+  return { prev, contentOk: prev != null && d.row[0] === seq && sha256HexBytes(bytes) === stored };
+}
+
 interface ArchiveRow {
   file: string;
   first_seq: number;
@@ -113,7 +143,7 @@ interface ArchiveRow {
 
 export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResult {
   const archives = db.prepare('SELECT file, first_seq, last_seq, first_prev_hash, last_hash, entries, sha256, purged_at FROM audit_archive ORDER BY first_seq').all() as ArchiveRow[];
-  const online = (db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+  const online = (db.prepare('SELECT count(*) AS n FROM audit_chain').get() as { n: number }).n;
   const st: State = { expectSeq: 1, prevHash: GENESIS_HASH, prevPrevHash: null };
   let done = 0;
   let firstSeq: number | null = null;
@@ -140,7 +170,8 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
       for (const r of rows) {
         if ((r[0] as number) > a.last_seq) return fail(r[0] as number, 'inserted', `archive file ${a.file} holds entry ${r[0]} beyond its recorded last entry ${a.last_seq}`);
         firstSeq ??= r[0] as number;
-        const bad = checkRow(r[0] as number, r[14] as string, r[15] as string, JSON.stringify(r.slice(0, 15)), st, look);
+        const contentOk = sha256Hex(CHAIN_TAG + JSON.stringify(r.slice(0, 15))) === r[15];
+        const bad = checkRow(r[0] as number, r[14] as string, r[15] as string, contentOk, st, look);
         if (bad) return { ...bad, message: `${bad.message} (archive file ${a.file})` };
       }
       if (st.expectSeq !== a.last_seq + 1) return fail(st.expectSeq, 'removed', `archive file ${a.file} ends at entry ${st.expectSeq - 1} but should hold entries up to ${a.last_seq}`);
@@ -157,16 +188,16 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
 
   function verifyOnline(total: number): VerifyResult {
     const chunks = db.prepare(CHUNK_SQL).raw(true);
-    const page = db.prepare(CANON_SQL).raw(true);
+    const page = db.prepare(PAGE_SQL).raw(true);
     const look = dbLookups(db);
     let after = -1;
     let n = 0;
     for (;;) {
-      const c = chunks.get(CHAIN_TAG, after) as Chunk;
+      const c = chunks.get(after) as Chunk;
       if (!c[0]) break;
       firstSeq ??= c[1];
       if (chunkIntact(c, st)) {
-        const hashes = c[4] as string;
+        const hashes = c[5] as string;
         st.prevPrevHash = c[0] > 1 ? hashes.slice(-128, -64) : st.prevHash;
         st.prevHash = hashes.slice(-64);
         st.expectSeq += c[0];
@@ -181,11 +212,9 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
     return { ok: true, count: done + n, firstSeq, headSeq: st.expectSeq > 1 ? st.expectSeq - 1 : null, headHash: st.prevHash, archivedFiles };
 
     function walkChunk(rows: unknown[][]): Failure | null {
-      for (const r of rows) {
-        const stored = r[0] as string;
-        const canon = r[1] as string;
-        const fields = JSON.parse(canon) as unknown[];
-        const bad = checkRow(fields[0] as number, fields[14] as string, stored, canon, st, look);
+      for (const [seq, canon, stored] of rows as [number, unknown, string][]) {
+        const e = storedEntry(seq, canon, stored);
+        const bad = checkRow(seq, e.prev, stored, e.contentOk, st, look);
         if (bad) return bad;
       }
       return null;
@@ -195,8 +224,11 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
 
 function dbLookups(db: Database): Lookups {
   return {
-    seqOfHash: (h) => (db.prepare('SELECT seq FROM audit_log WHERE hash = ? LIMIT 1').get(h) as { seq: number } | undefined)?.seq ?? null,
-    prevHashAfter: (seq) => (db.prepare('SELECT prev_hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 1').get(seq) as { prev_hash: string } | undefined)?.prev_hash ?? null,
+    seqOfHash: (h) => (db.prepare('SELECT seq FROM audit_chain WHERE hash = ? LIMIT 1').get(h) as { seq: number } | undefined)?.seq ?? null,
+    prevHashAfter: (seq) => {
+      const r = db.prepare('SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT 1').get(seq) as { seq: number; canon: unknown; hash: string } | undefined;
+      return r ? storedEntry(r.seq, r.canon, r.hash).prev : null;
+    },
   };
 }
 
