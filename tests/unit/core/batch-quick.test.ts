@@ -4,20 +4,12 @@ import type { Problem } from '../../../shared/domain/problems';
 import { CardRecordSchema } from '../../../shared/domain/record';
 import { StrictRecordSchema, quickRecord, validateBatch } from '../../../shared/batch/format';
 import { luhnValid } from '../../../shared/domain/pan';
+import { seeded } from '../../support/rng';
 
 // quickRecord is the schema's fast path: it may only accept what StrictRecordSchema accepts,
 // and must then give what the schema gives. Checked over generated raw records, good and bad.
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seeded;
 
 function generate(seed: number, n: number): unknown[] {
   const r = rng(seed);

@@ -7,21 +7,13 @@ import { LayoutTemplateSchema, type LayoutTemplate } from '../../../shared/layou
 import { bitmapFromRows } from '../../../shared/layout/bitmap';
 import { NO_FEATURES, type ProductFeatures } from '../../../shared/layout/features';
 import { SAMPLE_FEATURES, SAMPLE_TEMPLATE } from '../../../shared/layout/samples';
+import { seeded } from '../../support/rng';
 
 // The per-record check goes through the template's compiled form (geometry per card shape,
 // cached); validateLayoutForRecordByLayout lays out the whole card every time. Over many
 // generated records, good and bad, both must give the very same problems in the same order.
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seeded;
 
 const TEMPLATES: Record<string, LayoutTemplate> = {
   sample: SAMPLE_TEMPLATE,

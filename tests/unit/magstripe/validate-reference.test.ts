@@ -8,6 +8,7 @@ import type { MagstripeProfile } from '../../../shared/magstripe/profile';
 import { TRACK_SPECS, firstInvalidChar, type TrackNo } from '../../../shared/magstripe/charset';
 import { TRACK3_FIELD, framedLength, serviceCodeOf, track1Data, track2Data, truncateName } from '../../../shared/magstripe/tracks';
 import { profile } from './fixtures';
+import { seeded } from '../../support/rng';
 
 // validateMagstripeRecord was rewritten for speed (no per-call closures, track lengths summed
 // instead of built). The straightforward version it replaced is kept below as the oracle: over
@@ -77,16 +78,7 @@ function describeSet(t: TrackNo, wholeTrack = false): string {
   return wholeTrack ? 'digits and : < = > without ; and ?' : 'digits and : < > without ; = and ?';
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seeded;
 
 function generate(seed: number, n: number): CardRecord[] {
   const r = rng(seed);
