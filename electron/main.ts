@@ -16,7 +16,9 @@ const rendererUrl = pathToFileURL(rendererIndex).href;
 const isTrustedUrl = (url: string) => url === rendererUrl || url.startsWith(rendererUrl + '#') || url.startsWith(rendererUrl + '?');
 
 app.enableSandbox();
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second instance would open the same store; it leaves at once (the first keeps its window).
+const firstInstance = app.requestSingleInstanceLock();
+if (!firstInstance) app.exit(0);
 
 async function main(): Promise<void> {
   await app.whenReady();
@@ -38,14 +40,16 @@ async function main(): Promise<void> {
   });
   win.once('ready-to-show', () => win.show());
   await win.loadFile(rendererIndex);
-  app.on('window-all-closed', async () => {
+  app.on('window-all-closed', () => {
     off();
-    await booted.station.close();
-    app.quit();
+    void booted.station
+      .close()
+      .catch((e) => console.error('Perso Station did not close cleanly:', e instanceof Error ? e.message : e))
+      .finally(() => app.quit());
   });
 }
 
-main().catch((e) => {
+if (firstInstance) main().catch((e) => {
   console.error('Perso Station could not start:', e instanceof Error ? e.message : e);
   app.exit(1);
 });

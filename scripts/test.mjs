@@ -41,6 +41,8 @@ for (const g of groups) {
   // The spec reporter's closing lines ("ℹ pass N") are read from its own output as it streams.
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${g.concurrency}`, '--test-reporter=spec', ...files], {
     cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PERSO_TEST_GROUP: g.name, FORCE_COLOR: '0' }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8',
+    // A hung test must not hang CI: a group gets 30 minutes, then counts as failed.
+    timeout: 30 * 60_000, killSignal: 'SIGKILL',
   });
   const text = r.stdout || '';
   process.stdout.write(text);
@@ -52,7 +54,8 @@ for (const g of groups) {
   pass += num('pass');
   fail += num('fail') + num('cancelled');
   skipped += num('skipped') + num('todo');
-  if (r.status !== 0 && num('fail') + num('cancelled') === 0) fail += 1; // the runner itself failed
+  if (r.error || r.signal) console.log(`!! ${g.name} group did not finish: ${r.error?.message ?? r.signal}`);
+  if (r.status !== 0 && num('fail') + num('cancelled') === 0) fail += 1; // the runner itself failed (or was killed)
 }
 // Skipped tests are not counted as passed: they are listed so nobody mistakes them for coverage.
 console.log(`\n${pass} passed, ${fail} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -41,7 +41,12 @@ const TYPES: Record<string, string> = {
 export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   const root = resolve(o.staticDir);
   const host = o.host ?? '127.0.0.1';
-  const server = createServer((req, res) => void serveStatic(root, req, res));
+  const server = createServer((req, res) => {
+    serveStatic(root, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 210 * 1024 * 1024 });
   const conns = new Map<WebSocket, Connection>();
 
@@ -139,7 +144,13 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     res.writeHead(405, headers).end();
     return;
   }
-  let path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+  let path: string;
+  try {
+    path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+  } catch {
+    res.writeHead(400, headers).end();
+    return;
+  }
   if (path === '/' || path === '') path = '/index.html';
   const file = normalize(join(root, path));
   if (!file.startsWith(root + sep)) {

@@ -4,6 +4,8 @@ import { userInfo } from 'node:os';
 import { parseArgs, str, UsageError } from './args';
 import { writeDemo } from './demo';
 import { bootStation } from '../boot';
+import { loadConfig } from '../core/config';
+import { openLogReader } from '../core/log-reader';
 import { importBatch } from '../core/batch/import';
 import { toCardRow } from '../core/store/card-store';
 import { ValidationError, formatProblem } from '../../shared/domain/problems';
@@ -20,6 +22,7 @@ const HELP = `perso-station <command> [options]
         validate and import a batch file (JSON perso-batch/1 or CSV); refuses it whole on any problem
   run --config D/station.json [--batch ID | --file FILE] [--report OUT.json]
         process the queue to the end and write each card's outcome; exits non-zero only if it could not run
+        (4: the line paused for a person — jam, cover, hopper — and the run stopped there)
   logs --config D/station.json [--format json|csv] [--batch ID] [--type T] [--severity S] [--text WORDS] [--limit N]
         query the station log
   audit verify --config D/station.json
@@ -67,30 +70,31 @@ export async function main(argv: string[]): Promise<number> {
       return run(rest);
     case 'logs': {
       const a = parseArgs(rest, { value: ['config', 'format', 'batch', 'type', 'severity', 'text', 'limit'] });
-      const b = await boot(a);
+      const log = openLogReader(loadConfig(requireConfig(a)));
       try {
         const filter = { batchId: str(a, 'batch'), type: str(a, 'type'), severity: str(a, 'severity') as 'info' | 'warn' | 'error' | undefined, text: str(a, 'text') };
-        if ((str(a, 'format') ?? 'json') === 'csv') b.station.audit.exportCsv(filter, (chunk) => process.stdout.write(chunk));
+        if ((str(a, 'format') ?? 'json') === 'csv') log.audit.exportCsv(filter, (chunk) => process.stdout.write(chunk));
         else {
-          const page = b.station.audit.query({ ...filter, limit: Number(str(a, 'limit') ?? 1000), order: 'asc' });
+          const page = log.audit.query({ ...filter, limit: Number(str(a, 'limit') ?? 1000), order: 'asc' });
           for (const e of page.rows) process.stdout.write(JSON.stringify(e) + '\n');
         }
         return 0;
       } finally {
-        await b.station.close();
+        log.close();
       }
     }
     case 'audit': {
       const a = parseArgs(rest, { value: ['config'] });
       if (a.positional[0] !== 'verify') throw new UsageError('audit verify --config D/station.json');
-      const b = await boot(a);
+      const config = loadConfig(requireConfig(a));
+      const log = openLogReader(config);
       try {
-        const r = b.station.audit.verify();
+        const r = log.audit.verify({ archiveDir: join(config.dataDirAbs, 'log-archive') });
         if (r.ok) process.stdout.write(`log intact: ${r.count} entries\n`);
         else process.stdout.write(`LOG TAMPERED: entry ${r.firstBadSeq} ${r.problem}: ${r.message}\n`);
         return r.ok ? 0 : 3;
       } finally {
-        await b.station.close();
+        log.close();
       }
     }
     case 'serve': {
@@ -136,13 +140,24 @@ async function run(rest: string[]): Promise<number> {
     const off = station.events.on('card.updated', (c) => {
       if (c.state === 'passed' || c.state === 'failed') process.stderr.write(`${c.recordId} ${c.maskedPan} ${c.state}${c.reason ? ` ${c.reason}: ${c.message}` : ''}\n`);
     });
+    // Without a person at the line, a pause (jam, cover open, empty hopper) cannot be resumed:
+    // the run stops there, says why, and the report shows where every card is.
+    let paused: string | null = null;
+    const offStatus = station.events.on('engine.status', (s) => {
+      if (s.state === 'paused' && !paused) {
+        paused = s.message ?? 'the line paused';
+        station.engine.stop();
+      }
+    });
     for (const id of batchIds) {
       station.engine.start(id);
       await station.engine.idle();
       const s = station.engine.status();
-      if (s.state !== 'finished') process.stderr.write(`batch ${id} ended ${s.state}${s.message ? `: ${s.message}` : ''}\n`);
+      if (s.state !== 'finished') process.stderr.write(`batch ${id} ended ${s.state}${paused ? `: ${paused}` : s.message ? `: ${s.message}` : ''}\n`);
+      if (paused) break;
     }
     off();
+    offStatus();
     const report = {
       station: station.config.stationName,
       startedAt,
@@ -153,7 +168,8 @@ async function run(rest: string[]): Promise<number> {
     const reportPath = str(a, 'report');
     if (reportPath) writeFileSync(reportPath, JSON.stringify(report, null, 2));
     for (const bt of report.batches) process.stdout.write(`batch ${bt.batchId}: ${bt.counts.passed} passed, ${bt.counts.failed} failed, ${bt.counts.queued} queued\n`);
-    return 0;
+    // The line could not run to the end without a person: say so in the exit code (4).
+    return paused ? 4 : 0;
   } finally {
     await station.close();
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { openDatabase, type Db } from './store/db';
+import { lockDataDir } from './store/data-lock';
 import { migrate } from './store/migrate';
 import { CORE_MIGRATIONS } from './store/core-migrations';
 import { CardStore, toCardRow } from './store/card-store';
@@ -37,6 +38,7 @@ export class Station {
   readonly recovered: RecoveredCard[];
   readonly auth: AuthService;
   private retentionTimer: NodeJS.Timeout | null = null;
+  private unlock: () => void = () => undefined;
   private constructor(
     readonly config: LoadedConfig,
     db: Db,
@@ -82,7 +84,14 @@ export class Station {
 
   static async open(opts: StationOptions): Promise<Station> {
     const { config } = opts;
-    const db = openDatabase(join(config.dataDirAbs, 'station.db'), config.durability);
+    const unlock = lockDataDir(config.dataDirAbs);
+    let db: Db;
+    try {
+      db = openDatabase(join(config.dataDirAbs, 'station.db'), config.durability);
+    } catch (e) {
+      unlock();
+      throw e;
+    }
     migrate(db, 'core', CORE_MIGRATIONS);
     const audit = new AuditLog(db);
     const vault = RecordVault.open(join(config.dataDirAbs, 'record.key'));
@@ -98,9 +107,11 @@ export class Station {
       keys?.close();
       audit.close();
       db.close();
+      unlock();
       throw e;
     }
     const station = new Station(config, db, audit, store, products, deviceSet, opts.origin, keys);
+    station.unlock = unlock;
     station.log({ type: 'station.start', severity: 'info', outcome: 'success', origin: opts.origin, resource: 'station', message: `station "${config.stationName}" started (${opts.origin}); every user must log in again` });
     for (const d of deviceSet.devices) await d.start();
     station.retention();
@@ -139,15 +150,24 @@ export class Station {
 
   async close(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
-    if (this.engine.running) {
-      this.engine.stop();
-      await Promise.race([this.engine.idle(), new Promise((r) => setTimeout(r, 5000))]);
+    try {
+      if (this.engine.running || this.engine.status().state === 'estopped') {
+        this.engine.stop();
+        await Promise.race([this.engine.idle(), new Promise((r) => setTimeout(r, 5000))]);
+      }
+      await this.deviceSet.close();
+    } finally {
+      // Whatever a device did on the way out, the store is closed cleanly and the stop is logged.
+      try {
+        this.log({ type: 'station.stop', severity: 'info', outcome: 'success', origin: this.origin, resource: 'station', message: 'station stopped' });
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        this.keys.close();
+        this.audit.close();
+        this.db.close();
+        this.unlock();
+      }
     }
-    await this.deviceSet.close();
-    this.log({ type: 'station.stop', severity: 'info', outcome: 'success', origin: this.origin, resource: 'station', message: 'station stopped' });
-    this.keys.close();
-    this.audit.close();
-    this.db.close();
   }
 }
 

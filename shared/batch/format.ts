@@ -145,7 +145,9 @@ export function parseBatchJson(text: string): { batch: ParsedBatch | null; probl
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { batch: null, problems: [{ record: null, field: '(file)', message: `is not valid JSON: ${(e as Error).message.replace(/"[^"]*"/g, '…')}` }] };
+    // The parser's message quotes the text around the error, which may be card data: keep only where.
+    const at = /position (\d+)/.exec((e as Error).message);
+    return { batch: null, problems: [{ record: null, field: '(file)', message: `is not valid JSON${at ? ` (at character ${at[1]})` : ''}` }] };
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { batch: null, problems: [{ record: null, field: '(file)', message: 'must be a JSON object with a header and "records"' }] };
   const { records, ...header } = doc as Record<string, unknown>;

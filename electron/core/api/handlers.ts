@@ -119,7 +119,9 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
       }
     },
     'batches.hold': (i, conn) => {
-      const user = need(conn, 'card.hold');
+      // Holding is the operator's; lifting a hold is a decision, the supervisor's.
+      const user = need(conn, i.hold ? 'card.hold' : 'card.decide');
+      if (station.store.batch(i.batchId).state === 'closed') throw new CallRefused('CONFLICT', `batch ${i.batchId} is closed and signed off; it cannot be held or reopened`);
       if (i.hold && station.engine.running && station.engine.status().batchId === i.batchId) throw new CallRefused('CONFLICT', `batch ${i.batchId} is running; pause or stop it first`);
       station.store.setBatchState(i.batchId, i.hold ? 'held' : 'open');
       station.log({ type: i.hold ? 'batch.hold' : 'batch.release', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `batch:${i.batchId}`, batchId: i.batchId, message: `${i.hold ? 'held' : 'released'} batch ${i.batchId}: ${i.reason}` });
@@ -142,12 +144,14 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
     },
     'engine.start': (i, conn) => {
       const user = need(conn, 'engine.control');
+      const entry = { type: 'engine.command', user: user.username, origin: conn.origin, resource: `batch:${i.batchId}`, batchId: i.batchId };
       try {
-        return station.engine.start(i.batchId);
+        const s = station.engine.start(i.batchId);
+        station.log({ ...entry, severity: 'info', outcome: 'success', message: `start batch ${i.batchId}` });
+        return s;
       } catch (e) {
+        station.log({ ...entry, severity: 'warn', outcome: 'failure', message: `start batch ${i.batchId} refused: ${(e as Error).message}` });
         throw new CallRefused('CONFLICT', (e as Error).message);
-      } finally {
-        station.log({ type: 'engine.command', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `batch:${i.batchId}`, batchId: i.batchId, message: `start batch ${i.batchId}` });
       }
     },
     'engine.pause': (_i, conn) => (need(conn, 'engine.control'), station.engine.pause()),
@@ -165,13 +169,15 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
       });
       station.events.emit('card.updated', toCardRow(c));
       if (r.newCard) station.events.emit('card.updated', toCardRow(r.newCard));
+      station.engine.refreshCounts();
       return toCardRow(c);
     },
     'cards.hold': (i, conn) => {
-      const user = need(conn, 'card.hold');
+      const user = need(conn, i.hold ? 'card.hold' : 'card.decide');
       const c = station.store.transition(i.cardId, i.hold ? 'held' : 'queued');
       station.log({ type: i.hold ? 'card.hold' : 'card.release', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `card:${c.id}`, batchId: c.batch_id, cardId: c.id, recordId: c.record_id, maskedPan: c.masked_pan, message: `${i.hold ? 'held' : 'released'} card ${c.record_id}: ${i.reason}` });
       station.events.emit('card.updated', toCardRow(c));
+      station.engine.refreshCounts();
       return toCardRow(c);
     },
     'cards.preview': (i, conn) => {

@@ -16,6 +16,14 @@ export function renderPreview(station: Station, c: CardDbRow, reveal: boolean): 
   } catch {
     return { front: '', back: '', masked: true, cardId: c.id, available: false };
   }
-  const layout = layoutCard(product.layout, record, { maskPan: !reveal, product });
+  // Revealing shows the card number only: CVV2 and the product's secure fields stay hidden.
+  const shown = reveal ? hideSecrets(record, product.secureFields) : record;
+  const layout = layoutCard(product.layout, shown, { maskPan: !reveal, product });
   return { front: renderSideSvg(layout, 'front'), back: renderSideSvg(layout, 'back'), masked: !reveal, cardId: c.id, available: true };
+}
+
+function hideSecrets(r: CardRecord, secureFields: string[]): CardRecord {
+  const fields = r.fields ? { ...r.fields } : undefined;
+  if (fields) for (const f of secureFields) if (fields[f.replace(/^fields\./, '')] !== undefined) fields[f.replace(/^fields\./, '')] = '*'.repeat(fields[f.replace(/^fields\./, '')].length);
+  return { ...r, cvv2: r.cvv2 ? '*'.repeat(r.cvv2.length) : undefined, fields };
 }

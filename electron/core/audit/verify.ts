@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveFile } from './archive-file';
+import { ChunkHasher, entriesIntact } from './chunk-hasher';
 import { CHAIN_TAG, decodeCanon, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
 import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
 
@@ -17,6 +18,10 @@ import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
 //                                                the rest renumbered, or the link was altered)
 
 const CHUNK = 10_000;
+/** Online entries below which starting a hashing worker costs more than it saves. */
+const PARALLEL_MIN = 30_000;
+/** Chunks handed to the worker and not yet answered (each holds its canon bytes, ~2.5 MB). */
+const IN_FLIGHT = 2;
 
 interface State {
   expectSeq: number;
@@ -40,53 +45,24 @@ function fail(firstBadSeq: number, problem: ChainProblem, message: string): Fail
 // Chain v2 stores each entry as the exact bytes it was hashed over (audit_chain.canon: tag + JSON
 // array), and the visible columns are a view decoding those bytes, so proving the chain over
 // canon proves what every reader sees. Reading is what dominates verify, so a chunk comes back as
-// one row: every canon concatenated into one BLOB with their byte lengths, the stored hashes as
-// one string, and the 64 bytes each canon holds as its link (its last array element). JavaScript
-// hashes slices of the buffer (no per-row strings, no UTF-8 re-encoding), checks on the bytes that
-// each canon begins with its own seq and ends with `,"<link>"]`, and compares all links at once.
-// Only a chunk that fails any of this is walked again entry by entry (PAGE_SQL, checkRow), which
-// names the first bad entry; so the fast path never has to classify anything, and it never relies
-// on the order group_concat happens to use.
-const CHUNK_SQL = `SELECT count(*), min(seq), max(seq), group_concat(octet_length(canon)), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, ''),
-    group_concat(CAST(substr(canon, -66, 64) AS TEXT), '')
+// one row: every canon concatenated into one BLOB with their byte lengths, and the stored hashes as
+// one string. entriesIntact (chunk-hasher.ts) hashes slices of the buffer (no per-row strings, no
+// UTF-8 re-encoding) and checks on the bytes that each canon begins with its own seq and ends with
+// `,"<link>"]`, its link being the stored hash before it. From 3 chunks on, that runs in a worker
+// thread while this one reads the next chunk. Only a chunk that fails any of this is walked again
+// entry by entry (PAGE_SQL, checkRow), which names the first bad entry; so the fast path never has
+// to classify anything, and it never relies on the order group_concat happens to use.
+const CHUNK_SQL = `SELECT count(*), min(seq), max(seq), group_concat(octet_length(canon)), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, '')
   FROM (SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ${CHUNK})`;
 const PAGE_SQL = `SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`;
 const TAG_BYTES = Buffer.byteLength(CHAIN_TAG);
-const COMMA = 0x2c;
-const QUOTE = 0x22;
-const OPEN = 0x5b;
-const CLOSE = 0x5d;
 
-type Chunk = [count: number, minSeq: number | null, maxSeq: number | null, lengths: string | null, canon: Buffer | null, hashes: string | null, links: string | null];
+type Chunk = [count: number, minSeq: number | null, maxSeq: number | null, lengths: string | null, canon: Buffer | null, hashes: string | null];
 
-/** True when every entry of the chunk is in sequence after st, links to the one before and matches its hash. */
-function chunkIntact(c: Chunk, st: State): boolean {
-  const [count, min, max, lengths, buf, hashes, links] = c;
-  if (min !== st.expectSeq || max !== st.expectSeq + count - 1 || !buf || !lengths || hashes?.length !== count * 64) return false;
-  if (links !== st.prevHash + hashes.slice(0, -64)) return false;
-  let pos = 0;
-  let li = 0;
-  for (let i = 0; i < count; i++) {
-    let len = 0;
-    for (let ch = lengths.charCodeAt(li++); ch >= 48 && ch <= 57; ch = lengths.charCodeAt(li++)) len = len * 10 + ch - 48;
-    const end = pos + len;
-    if (len < TAG_BYTES + 70 || end > buf.length) return false;
-    // The link compared above is the array's last element, and the seq is the entry's own.
-    if (buf[end - 1] !== CLOSE || buf[end - 2] !== QUOTE || buf[end - 67] !== QUOTE || buf[end - 68] !== COMMA) return false;
-    if (!seqIs(buf, pos + TAG_BYTES, st.expectSeq + i)) return false;
-    if (!hashes.startsWith(sha256HexBytes(buf.subarray(pos, end)), i * 64)) return false;
-    pos = end;
-  }
-  return pos === buf.length && li >= lengths.length;
-}
-
-/** Does the JSON array at p start with the integer seq (`[seq,`)? */
-function seqIs(buf: Buffer, p: number, seq: number): boolean {
-  if (buf[p++] !== OPEN || buf[p] === 0x30) return false;
-  let n = 0;
-  let c = buf[p];
-  for (; c >= 0x30 && c <= 0x39; c = buf[++p]) n = n * 10 + c - 0x30;
-  return c === COMMA && n === seq;
+/** Does the chunk hold the entries that come next after st, by count and seq range? (entriesIntact checks each one.) */
+function chunkInSequence(c: Chunk, st: State): boolean {
+  const [count, min, max, lengths, buf, hashes] = c;
+  return min === st.expectSeq && max === st.expectSeq + count - 1 && !!buf && !!lengths && hashes?.length === count * 64;
 }
 
 /** Checks one entry given its seq (its position), its link and whether its content matches its hash. */
@@ -187,29 +163,97 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
   return verifyOnline(online);
 
   function verifyOnline(total: number): VerifyResult {
+    const hasher = online >= PARALLEL_MIN ? ChunkHasher.start() : null;
+    try {
+      return walkOnline(total, hasher);
+    } finally {
+      hasher?.close();
+    }
+  }
+
+  // With a hasher, a chunk that holds the next seqs is handed to the worker (which checks each
+  // entry) and the state moves on as if it were intact, so the next chunk can be read meanwhile;
+  // the answers are taken in order, at most IN_FLIGHT chunks behind. A chunk found wrong puts the
+  // state back to where that chunk began and is walked entry by entry, exactly as without a
+  // worker, so the first bad entry and its classification do not depend on the worker.
+  function walkOnline(total: number, hasher: ChunkHasher | null): VerifyResult {
     const chunks = db.prepare(CHUNK_SQL).raw(true);
     const page = db.prepare(PAGE_SQL).raw(true);
     const look = dbLookups(db);
+    const pending: { id: number; after: number; count: number; start: State }[] = [];
     let after = -1;
     let n = 0;
+    let id = 0;
     for (;;) {
+      if (pending.length >= IN_FLIGHT) {
+        const bad = settleOldest();
+        if (bad) return bad;
+        continue;
+      }
       const c = chunks.get(after) as Chunk;
-      if (!c[0]) break;
+      if (!c[0]) {
+        if (!pending.length) break;
+        const bad = settleOldest();
+        if (bad) return bad;
+        continue;
+      }
       firstSeq ??= c[1];
-      if (chunkIntact(c, st)) {
-        const hashes = c[5] as string;
-        st.prevPrevHash = c[0] > 1 ? hashes.slice(-128, -64) : st.prevHash;
-        st.prevHash = hashes.slice(-64);
-        st.expectSeq += c[0];
-      } else {
+      const inSequence = chunkInSequence(c, st);
+      const [count, , , lengths, buf, hashes] = c as [number, number, number, string, Buffer, string];
+      if (inSequence && hasher && hasher.send(id, buf, lengths, hashes, st.expectSeq, st.prevHash, TAG_BYTES)) {
+        pending.push({ id: id++, after, count, start: { ...st } });
+        advance(count, hashes);
+        after = st.expectSeq - 1;
+        continue;
+      }
+      if (pending.length) {
+        // Settled first (a break in an earlier chunk comes first); this chunk is read again after.
+        const bad = settleOldest();
+        if (bad) return bad;
+        continue;
+      }
+      if (inSequence && entriesIntact(buf, lengths, hashes, st.expectSeq, st.prevHash, TAG_BYTES, sha256HexBytes)) advance(count, hashes);
+      else {
         const bad = walkChunk(page.all(after) as unknown[][]);
         if (bad) return bad;
       }
       after = st.expectSeq - 1;
-      n += c[0];
-      opts.onProgress?.(done + n, total);
+      settled(count);
     }
     return { ok: true, count: done + n, firstSeq, headSeq: st.expectSeq > 1 ? st.expectSeq - 1 : null, headHash: st.prevHash, archivedFiles };
+
+    function settleOldest(): Failure | null {
+      const p = pending.shift()!;
+      const ok = hasher!.result(p.id);
+      if (ok) {
+        settled(p.count);
+        return null;
+      }
+      // Wrong (walked here) or the worker stalled (checked on this thread from now on): either way
+      // from where this chunk began, and the chunks read after it are read again.
+      if (ok === null) hasher = null;
+      Object.assign(st, p.start);
+      pending.length = 0;
+      after = p.after;
+      if (ok === false) {
+        const bad = walkChunk(page.all(after) as unknown[][]);
+        if (bad) return bad;
+        after = st.expectSeq - 1;
+        settled(p.count);
+      }
+      return null;
+    }
+
+    function advance(count: number, hashes: string): void {
+      st.prevPrevHash = count > 1 ? hashes.slice(-128, -64) : st.prevHash;
+      st.prevHash = hashes.slice(-64);
+      st.expectSeq += count;
+    }
+
+    function settled(count: number): void {
+      n += count;
+      opts.onProgress?.(done + n, total);
+    }
 
     function walkChunk(rows: unknown[][]): Failure | null {
       for (const [seq, canon, stored] of rows as [number, unknown, string][]) {

@@ -74,6 +74,7 @@ export class Engine {
   private wake: (() => void) | null = null;
   private progress = new Map<number, number>();
   private readonly input = new Mutex();
+  private loopPending = false;
 
   constructor(private readonly d: EngineDeps) {
     for (const [kind, m] of Object.entries(d.modules) as [StepKind, StepModule][]) this.pools.set(kind, new SlotPool(m.slots));
@@ -94,6 +95,7 @@ export class Engine {
 
   start(batchId: string): EngineStatus {
     if (this.running) throw new Error(`the engine is already working on batch ${this.batchId}`);
+    if (this.inFlight.size || this.loopPending) throw new Error('cards of the last run are still being stopped; wait until they are done');
     const b = this.d.store.batch(batchId);
     if (b.state !== 'open') throw new Error(`batch ${batchId} is ${b.state}; release it before starting`);
     const product = this.d.product(b.product_id);
@@ -110,11 +112,16 @@ export class Engine {
     this.message = null;
     this.setState('running');
     this.d.log({ type: 'engine.start', severity: 'info', outcome: 'success', message: `batch ${batchId} started` });
-    this.loop = this.feedLoop(batchId, product).catch((e) => {
-      this.message = `engine error: ${(e as Error).name}`;
-      this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message: this.message });
-      this.setState('stopped');
-    });
+    this.loopPending = true;
+    this.loop = this.feedLoop(batchId, product)
+      .catch((e) => {
+        this.message = `engine error: ${(e as Error).name}`;
+        this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message: this.message });
+        this.setState('stopped');
+      })
+      .finally(() => {
+        this.loopPending = false;
+      });
     return this.status();
   }
 
@@ -151,6 +158,13 @@ export class Engine {
     this.d.log({ type: 'engine.estop', severity: 'error', outcome: 'success', message: 'emergency stop' });
     this.wake?.();
     return this.status();
+  }
+
+  /** Re-reads the counts after a change made outside the engine (a hold, a decision, a rework). */
+  refreshCounts(): void {
+    if (!this.batchId) return;
+    this.counts = this.d.store.counts(this.batchId);
+    this.d.onStatus(this.status());
   }
 
   /** Resolves when the feed loop and every card in flight are done. */
@@ -205,7 +219,15 @@ export class Engine {
       const claimed = this.d.store.transition(card.id, 'in_progress', { step: 'feed', slot: null, reason: null, message: null });
       this.bump('queued', 'in_progress');
       this.emit(claimed);
-      const p = this.runCard(claimed, product, slot).finally(() => {
+      const p = this.runCard(claimed, product, slot)
+        .catch((e) => {
+          // Only a store failure gets here (the data directory changed under us, a disk error):
+          // say so and leave the card as the store has it; recovery sorts it out at the next start.
+          this.message = `card ${claimed.record_id}: the station could not record its outcome (${(e as Error)?.name ?? 'error'})`;
+          this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message: this.message, card: claimed });
+          this.pauseFor(this.message);
+        })
+        .finally(() => {
         this.inFlight.delete(p);
         this.progress.delete(claimed.id);
         if (this.state === 'pausing' && this.inFlight.size === 0) this.setState('paused');
@@ -218,6 +240,12 @@ export class Engine {
   }
 
   private finish(): void {
+    // Purged records must not linger in WAL frames once a run ends.
+    try {
+      this.d.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Another reader holds the WAL; the next checkpoint takes it.
+    }
     if (this.state === 'estopped') return;
     if (this.state === 'stopping' || this.stopAfterStep) {
       this.setState('stopped');
@@ -286,27 +314,17 @@ export class Engine {
       try {
         handle = await this.d.transport.feed({ cardId: card.id, signal: moveSignal });
       } catch (e) {
-        const stoppedBeforeCard = moveSignal.aborted && !signal.aborted;
-        if (moveSignal.aborted && !stoppedBeforeCard) throw moveSignal.reason;
-        const f = stoppedBeforeCard ? { reason: 'OPERATOR_STOP' as const, message: 'stopped before a card was taken', noCard: true } : transportFailure(e, 'feed');
+        if (signal.aborted) throw signal.reason;
+        const stopped = moveSignal.aborted;
+        const f = stopped ? { reason: 'OPERATOR_STOP' as const, message: 'stopped before a card was taken' } : transportFailure(e, 'feed');
         store.journal(card.id, 'feed', null, 1, 'result', false, f.reason);
-        if (stoppedBeforeCard) {
-          // No card left the hopper: the record simply stays in the queue.
-          cur = store.transition(card.id, 'queued', { step: null });
-          this.bump('in_progress', 'queued');
-          this.emit(cur);
-          return;
-        }
-        if (f.reason === 'MACHINE_HOPPER_EMPTY' || f.noCard) {
-          // Nothing was taken from the hopper: the record goes back to the queue untouched.
-          cur = store.transition(card.id, 'queued', { step: null });
-          this.bump('in_progress', 'queued');
-          this.emit(cur);
-          this.pauseFor(f.message);
-          return;
-        }
-        failure = { ...f, step: 'feed' };
-        throw null;
+        // The record was not worked on: it goes back to the queue untouched, and a machine that
+        // could not feed (empty hopper, jam, a card still at the input) pauses the line for a person.
+        cur = store.transition(card.id, 'queued', { step: null });
+        this.bump('in_progress', 'queued');
+        this.emit(cur);
+        if (!stopped) this.pauseFor(f.message);
+        return;
       }
       store.journal(card.id, 'feed', null, 1, 'result', true, null);
 
@@ -365,6 +383,8 @@ export class Engine {
         const f = transportFailure(e, 'eject');
         store.journal(card.id, 'eject', null, 1, 'result', false, f.reason);
         if (!failure) failure = { ...f, step: 'eject' };
+        // A card stuck on its way out blocks the path: stop feeding until a person has looked.
+        this.pauseFor(f.message);
       }
     }
     // The card's outcome, the purge of its record and its log entry commit together: a crash can

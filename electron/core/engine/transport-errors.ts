@@ -6,11 +6,11 @@ const BY_CODE: Record<string, ReasonCode> = {
   OFFLINE: 'MACHINE_OFFLINE', DISCONNECTED: 'MACHINE_OFFLINE', TIMEOUT: 'MACHINE_TIMEOUT',
 };
 
-/** Maps a card-transport failure to a card reason. `noCard`: the feed took no card from the hopper. */
-export function transportFailure(e: unknown, during: string): { reason: ReasonCode; message: string; noCard?: boolean } {
+/** Maps a card-transport failure to a card reason. */
+export function transportFailure(e: unknown, during: string): { reason: ReasonCode; message: string } {
   if (e instanceof DeviceError) {
     const reason = BY_CODE[e.code] ?? 'MACHINE_ERROR';
-    return { reason, message: `${during}: ${e.message}`, noCard: e.detail?.noCard === 1 };
+    return { reason, message: `${during}: ${e.message}` };
   }
   return { reason: 'MACHINE_ERROR', message: `${during}: the card transport failed (${(e as Error)?.name ?? 'error'})` };
 }

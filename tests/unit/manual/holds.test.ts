@@ -22,13 +22,15 @@ test('cards.hold: a held card is skipped by the engine, and once released it is 
     assert.equal(s.core.station.store.card(target.id).state, 'held');
     assert.equal(s.core.station.store.lastJournal(target.id), null, 'the held card was never fed');
 
-    const released = (await s.call('operator', 'cards.hold', { cardId: target.id, hold: false, reason: 'address confirmed' })) as CardRow;
+    // Lifting a hold is a supervisor's decision.
+    assert.equal(await s.refusal('operator', 'cards.hold', { cardId: target.id, hold: false, reason: 'address confirmed' }), 'FORBIDDEN');
+    const released = (await s.call('supervisor', 'cards.hold', { cardId: target.id, hold: false, reason: 'address confirmed' })) as CardRow;
     assert.equal(released.state, 'queued');
     await s.call('operator', 'engine.start', { batchId: BATCH });
     await s.core.station.engine.idle();
     assert.equal(s.core.station.store.card(target.id).state, 'passed');
     const log = s.core.station.audit.query({ cardId: target.id, type: ['card.hold', 'card.release'], order: 'asc' }).rows;
-    assert.deepEqual(log.map((e) => [e.type, e.user]), [['card.hold', 'operator'], ['card.release', 'operator']]);
+    assert.deepEqual(log.map((e) => [e.type, e.user]), [['card.hold', 'operator'], ['card.release', 'supervisor']]);
     assert.match(log[0].message, /customer called: address change/);
     // A card that is done cannot be held.
     assert.equal(await s.refusal('operator', 'cards.hold', { cardId: target.id, hold: true, reason: 'too late now' }), 'CONFLICT');
@@ -44,7 +46,8 @@ test('batches.hold: a held batch refuses to start, a running batch cannot be hel
     assert.equal(await s.refusal('operator', 'engine.start', { batchId: BATCH }), 'CONFLICT');
     assert.equal(s.core.station.store.counts(BATCH).queued, 6, 'nothing was fed');
     assert.equal(await s.refusal('administrator', 'batches.hold', { batchId: BATCH, hold: false, reason: 'not my call' }), 'FORBIDDEN');
-    await s.call('operator', 'batches.hold', { batchId: BATCH, hold: false, reason: 'issuer confirmed' });
+    assert.equal(await s.refusal('operator', 'batches.hold', { batchId: BATCH, hold: false, reason: 'issuer confirmed' }), 'FORBIDDEN');
+    await s.call('supervisor', 'batches.hold', { batchId: BATCH, hold: false, reason: 'issuer confirmed' });
     await s.call('operator', 'engine.start', { batchId: BATCH });
     assert.equal(await s.refusal('operator', 'batches.hold', { batchId: BATCH, hold: true, reason: 'stop everything' }), 'CONFLICT');
     await s.core.station.engine.idle();

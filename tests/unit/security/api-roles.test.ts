@@ -41,7 +41,8 @@ const EXPECTED: Record<string, Row> = {
   'products.list': { who: [O, S], input: () => ({}) },
   'batches.list': { who: [O, S], input: () => ({}) },
   'batches.import': { who: [O, S], input: () => ({ fileName: 'empty.json', content: '{}' }) },
-  'batches.hold': { who: [O, S], input: (c) => ({ batchId: c.batchId, hold: false, reason: 'role matrix test' }) },
+  // Releasing a hold is a decision: supervisors only (holding is tested in tests/unit/manual/holds.test.ts).
+  'batches.hold': { who: [S], input: (c) => ({ batchId: c.batchId, hold: false, reason: 'role matrix test' }) },
   'queue.page': { who: [O, S], input: (c) => ({ batchId: c.batchId, offset: 0, limit: 5 }) },
   'queue.counts': { who: [O, S], input: (c) => ({ batchId: c.batchId }) },
 
