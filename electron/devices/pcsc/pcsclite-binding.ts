@@ -36,6 +36,42 @@ interface NativeContext {
 }
 type PcscFactory = () => NativeContext;
 
+/**
+ * How long the event loop stays awake after an APDU goes out. The addon answers from a libuv
+ * pool thread; an event loop asleep in epoll then has to be woken by the kernel, which on a
+ * small VM costs tens of µs per APDU (bench/apdu.bench.ts: the addon alone ~1.5× C; with the
+ * loop kept awake the whole station path ~1.3–1.4× C). Short APDUs are answered within this
+ * window; slower ones cost this much CPU once, then the loop sleeps as usual.
+ */
+const DEFAULT_SPIN_US = 250;
+
+/**
+ * Keeps the event loop polling (setImmediate: epoll with a zero timeout) while any APDU sent
+ * less than the spin window ago is unanswered. One chain serves every reader.
+ */
+class WakeSpinner {
+  private inFlight = 0;
+  private until = 0n;
+  private spinning = false;
+  private readonly tick = () => {
+    if (this.inFlight > 0 && process.hrtime.bigint() < this.until) setImmediate(this.tick);
+    else this.spinning = false;
+  };
+  constructor(private readonly windowNs: bigint) {}
+
+  begin(): void {
+    this.inFlight++;
+    this.until = process.hrtime.bigint() + this.windowNs;
+    if (this.spinning) return;
+    this.spinning = true;
+    setImmediate(this.tick);
+  }
+
+  end(): void {
+    this.inFlight--;
+  }
+}
+
 const STATE_PRESENT = 0x20;
 const STATE_MUTE = 0x200;
 const ignore = () => {};
@@ -51,7 +87,10 @@ class PcscliteReader implements BindingReader {
   private protocol = 0;
   private closed = false;
   private ended = false;
-  constructor(private readonly r: NativeReader) {
+  constructor(
+    private readonly r: NativeReader,
+    private readonly spinner: WakeSpinner | null,
+  ) {
     this.name = r.name;
   }
 
@@ -86,9 +125,20 @@ class PcscliteReader implements BindingReader {
   }
 
   transmit(apdu: Buffer, maxResponse: number, cb: (err: BindingError | null, response?: Buffer) => void): void {
+    const spinner = this.spinner;
+    let answered = false;
+    spinner?.begin();
     try {
-      this.r.transmit(apdu, maxResponse, this.protocol, (err, data) => (err ? cb(toBindingError(err)) : cb(null, data)));
+      this.r.transmit(apdu, maxResponse, this.protocol, (err, data) => {
+        answered = true;
+        spinner?.end();
+        if (err) cb(toBindingError(err));
+        else cb(null, data);
+      });
     } catch (e) {
+      // Thrown before the addon took the command (not by our callback, which it already ran).
+      if (answered) throw e;
+      spinner?.end();
       cb(toBindingError(e));
     }
   }
@@ -126,11 +176,12 @@ class PcscliteContext implements BindingContext {
   constructor(
     private readonly ctx: NativeContext,
     ev: ContextEvents,
+    spinner: WakeSpinner | null,
   ) {
     ctx.on('reader', (nr: NativeReader) => {
       nr.on('error', ignore);
       if (this.closed) return void setImmediate(() => nr.close());
-      const r = new PcscliteReader(nr);
+      const r = new PcscliteReader(nr, spinner);
       this.readers.add(r);
       nr.on('end', () => this.readers.delete(r));
       ev.reader(r);
@@ -155,8 +206,15 @@ class PcscliteContext implements BindingContext {
   }
 }
 
+export interface PcscliteBindingOptions {
+  /** Microseconds the event loop stays awake for each APDU's answer (default 250; 0: never). */
+  spinUs?: number;
+}
+
 /** The binding to the real pcscd. Loads the native addon on first use. */
-export async function createPcscliteBinding(): Promise<PcscBinding> {
+export async function createPcscliteBinding(o: PcscliteBindingOptions = {}): Promise<PcscBinding> {
+  const spinUs = o.spinUs ?? DEFAULT_SPIN_US;
+  const spinner = spinUs > 0 ? new WakeSpinner(BigInt(Math.round(spinUs * 1000))) : null;
   const mod = (await import('pcsclite')) as unknown;
   const factory = (typeof mod === 'function' ? mod : (mod as { default: unknown }).default) as PcscFactory;
   return {
@@ -169,7 +227,7 @@ export async function createPcscliteBinding(): Promise<PcscBinding> {
         throw toBindingError(e);
       }
       ctx.on('error', ignore);
-      return new PcscliteContext(ctx, ev);
+      return new PcscliteContext(ctx, ev, spinner);
     },
   };
 }
