@@ -1,8 +1,11 @@
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { StoresProvider } from './components/context';
 import { pickStation } from './station/station';
-import { createAppStores } from './stores/app';
+import { primeApi } from './station/primed';
+import { pickBatch, rememberedBatch, sortBatches } from './stores/batch-pick';
+import { firstPageInput } from './stores/queue-page';
+
+// The boot entry: a few kilobytes that open the connection and ask for everything the operator
+// screen's first paint needs (session, batch list, first queue page) before React is even
+// downloaded. The UI (start.tsx) then makes the same calls and gets these answers.
 
 function storage() {
   try {
@@ -14,23 +17,48 @@ function storage() {
 
 performance.mark('station:boot');
 const station = pickStation();
-const stores = createAppStores(station.api, { storage: storage(), prefersDark: window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false });
-// Round trips run side by side, not one after another: the session check, and the first page of
-// the batch shown last (the queue is what takes longest to paint).
-void stores.session.getState().load();
-const lastBatch = stores.batches.getState().selectedId;
-if (lastBatch) stores.queue.getState().prefetch(lastBatch);
-else void stores.batches.getState().prefetch().then((id) => id && stores.queue.getState().prefetch(id));
 station.onConnection((c) => {
   if (c === 'open') performance.mark('station:connected');
-  const was = stores.ui.getState().connection;
-  stores.ui.getState().setConnection(c);
-  // Back after a loss: what we hold may be stale.
-  if (c === 'open' && was !== 'open') void stores.session.getState().load();
 });
-
-createRoot(document.getElementById('root')!).render(
-  <StoresProvider stores={stores}>
-    <App />
-  </StoresProvider>,
+const api = primeApi(station.api);
+const store = storage();
+void api.prime('session.status', {});
+const remembered = rememberedBatch(store);
+if (remembered) api.prime('queue.page', firstPageInput(remembered));
+void api.prime('batches.list', {}).then(
+  (list) => {
+    const id = remembered ? null : pickBatch(sortBatches([...list]), null);
+    if (id) api.prime('queue.page', firstPageInput(id));
+  },
+  () => {},
 );
+
+// Start React only once the calls are on the wire: its start-up blocks the page for tens of
+// milliseconds, and the socket's open event (which sends them) would wait behind it. The chunk
+// itself is already being fetched and compiled (modulepreload). A station that does not answer
+// must not keep the screen from showing that it is reconnecting: hence the time limit.
+function whenOpen(limitMs: number): Promise<void> {
+  if (station.connection() === 'open') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, limitMs);
+    const off = station.onConnection((c) => {
+      // The open handler sends the waiting calls right after telling us; we resume after it.
+      if (c === 'open') done();
+    });
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
+}
+
+void whenOpen(250)
+  .then(() => import('./start'))
+  .then(
+    (m) => m.start(station, api, store),
+    (e) => {
+      console.error('the station screen failed to load', e);
+      document.getElementById('root')!.textContent = 'The station screen failed to load. Restart the station.';
+    },
+  );

@@ -3,6 +3,9 @@ import type { StationApi } from '../../../shared/contract/api';
 import type { BatchSummary } from '../../../shared/contract/dto';
 import { describeError, type ShownError } from '../station/errors';
 import { t } from '../i18n/t';
+import { LAST_BATCH, pickBatch, rememberedBatch, sortBatches, type BatchMemory } from './batch-pick';
+
+export type { BatchMemory } from './batch-pick';
 
 export interface ImportState {
   fileName: string;
@@ -36,20 +39,6 @@ export function findBatch(list: BatchSummary[], scanned: string): BatchSummary |
   return list.find((b) => b.batchId.toUpperCase() === want);
 }
 
-export interface BatchMemory {
-  getItem(k: string): string | null;
-  setItem(k: string, v: string): void;
-}
-
-const LAST_BATCH = 'perso-station.batch';
-
-function remembered(storage: BatchMemory | null): string | null {
-  try {
-    return storage?.getItem(LAST_BATCH) || null;
-  } catch {
-    return null;
-  }
-}
 
 /** `storage` remembers the batch shown last, so the next start can fetch its queue at once. */
 export function createBatchesStore(api: StationApi, storage: BatchMemory | null = null) {
@@ -64,7 +53,7 @@ export function createBatchesStore(api: StationApi, storage: BatchMemory | null 
   return createStore<BatchesState>()((set, get) => ({
     list: [],
     loaded: false,
-    selectedId: remembered(storage),
+    selectedId: rememberedBatch(storage),
     error: null,
     scanMessage: null,
     importing: null,
@@ -72,10 +61,9 @@ export function createBatchesStore(api: StationApi, storage: BatchMemory | null 
       try {
         // The boot prefetch may still be on its way: share its answer instead of asking twice.
         const list = await (listing ?? api.call('batches.list', {}));
-        list.sort((a, b) => b.importedAt - a.importedAt);
-        const cur = get().selectedId;
+        sortBatches(list);
         // A remembered batch may have been removed since: then fall back to the newest open one.
-        const sel = cur && list.some((b) => b.batchId === cur) ? cur : (list.find((b) => b.state === 'open')?.batchId ?? null);
+        const sel = pickBatch(list, get().selectedId);
         set({ list, loaded: true, error: null, selectedId: sel });
         remember(sel);
       } catch (e) {
@@ -87,9 +75,8 @@ export function createBatchesStore(api: StationApi, storage: BatchMemory | null 
         listing = api.call('batches.list', {});
         const list = await listing;
         if (get().loaded) return get().selectedId;
-        list.sort((a, b) => b.importedAt - a.importedAt);
-        const cur = get().selectedId;
-        const sel = cur && list.some((b) => b.batchId === cur) ? cur : (list.find((b) => b.state === 'open')?.batchId ?? null);
+        sortBatches(list);
+        const sel = pickBatch(list, get().selectedId);
         set({ list, loaded: true, error: null, selectedId: sel });
         remember(sel);
         return sel;

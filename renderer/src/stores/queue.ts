@@ -4,11 +4,12 @@ import type { CardRow } from '../../../shared/contract/dto';
 import type { CardState } from '../../../shared/domain/card-state';
 import { describeError, type ShownError } from '../station/errors';
 import { t } from '../i18n/t';
+import { PAGE_SIZE } from './queue-page';
 
 // The queue of a batch can hold 100,000 cards: the list is virtualized and rows come from the
 // station a page at a time, on demand, into a page cache. Live card updates patch cached rows.
 
-export const PAGE_SIZE = 100;
+export { PAGE_SIZE };
 
 export interface QueueScope {
   batchId: string | null;

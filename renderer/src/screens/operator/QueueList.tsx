@@ -34,7 +34,13 @@ export function QueueList({ batchId }: { batchId: string | null }) {
     if (count > 0) queue.getState().ensureRange(first, last);
   }, [first, last, count, queue]);
 
+  // Back to the top when the batch or the filter changes; a new list is at the top already, and
+  // writing scrollTop forces a layout before its first rows are painted.
+  const shownScope = useRef(`${batchId} ${filter}`);
   useEffect(() => {
+    const scope = `${batchId} ${filter}`;
+    if (scope === shownScope.current) return;
+    shownScope.current = scope;
     if (scroller.current) scroller.current.scrollTop = 0;
   }, [batchId, filter]);
 

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState, type RefObject } from 'react';
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
 // A virtual list of fixed-height rows: which rows a scroller shows, from its scrollTop and height
 // alone (no per-row measuring). It re-renders only when the first or last visible row changes.
@@ -23,29 +23,35 @@ export function poolSize(height: number, rowHeight: number, overscan: number): n
 
 export function useFixedRows(scroller: RefObject<HTMLElement | null>, count: number, rowHeight: number, overscan: number, initialHeight: number) {
   const [view, setView] = useState({ top: 0, height: initialHeight });
+  // The count lives in a ref so a new count does not re-subscribe (and re-measure) the scroller.
+  const countRef = useRef(count);
+  countRef.current = count;
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const read = () => {
       const top = el.scrollTop;
       const height = el.clientHeight || initialHeight;
+      const n = countRef.current;
       setView((v) => {
-        const a = rowWindow(v.top, v.height, rowHeight, count, overscan);
-        const b = rowWindow(top, height, rowHeight, count, overscan);
+        const a = rowWindow(v.top, v.height, rowHeight, n, overscan);
+        const b = rowWindow(top, height, rowHeight, n, overscan);
         return a.first === b.first && a.last === b.last && v.height === height ? v : { top, height };
       });
     };
-    read();
-    // Read in the scroll event itself: React batches the update into this frame's render.
+    // No read here: a new scroller sits at the top, and measuring now would force a layout before
+    // the first rows are even painted. The resize observer reports the real height right after
+    // the browser's own layout (and the window fits `initialHeight`, the panel's CSS height).
     const onScroll = () => read();
     el.addEventListener('scroll', onScroll, { passive: true });
     const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => read()) : null;
     ro?.observe(el);
+    if (!ro) read();
     return () => {
       el.removeEventListener('scroll', onScroll);
       ro?.disconnect();
     };
-  }, [scroller, count, rowHeight, overscan, initialHeight]);
+  }, [scroller, rowHeight, overscan, initialHeight]);
   const w = rowWindow(view.top, view.height, rowHeight, count, overscan);
   return { ...w, pool: poolSize(view.height, rowHeight, overscan), totalHeight: count * rowHeight };
 }
