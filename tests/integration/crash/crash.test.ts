@@ -19,10 +19,10 @@ const CARDS = 60;
 const KILLS = 25;
 const BATCH = 'DEMO-0001';
 const STEPS = ['chip', 'magstripe', 'emboss', 'laser'];
-/** Killing stops once this much time went by, so the whole test stays within about 3 minutes. */
-const KILL_BUDGET_MS = 120_000;
+/** Killing stops once this much time went by (a loaded CI machine starts the station slower), so the test stays within about 5 minutes. */
+const KILL_BUDGET_MS = 200_000;
 
-test(`SIGKILL at random moments during a ${CARDS}-card batch, ${KILLS} times: every card accounted for, nothing made twice without a decision, the log intact`, { timeout: 240_000 }, async () => {
+test(`SIGKILL at random moments during a ${CARDS}-card batch, ${KILLS} times: every card accounted for, nothing made twice without a decision, the log intact`, { timeout: 360_000 }, async () => {
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
   console.log(`crash test seed ${seed} (replay with CRASH_SEED=${seed})`);
   const rand = seeded(seed);
