@@ -1,3 +1,4 @@
+import type { EmbossJob } from '../../../shared/layout/jobs';
 import type { Device } from '../device';
 import { StatusHolder } from '../device';
 import type { LinkSource } from './port-keeper';
@@ -70,16 +71,8 @@ export interface MachineStatusReport {
   faults: MachineFault[];
 }
 
-/** A strike line in machine terms (the layout's EmbossJob converted to mils). */
-export interface StrikeLine {
-  kind: 'emboss' | 'indent';
-  side: 'front' | 'back';
-  font: '7B' | '1B' | 'indent';
-  x: number;
-  y: number;
-  pitch: number;
-  text: string;
-}
+/** A strike line as the layout makes it (mm); the driver converts positions to mils on the wire. */
+export type StrikeLine = Pick<EmbossJob, 'kind' | 'side' | 'font' | 'x' | 'y' | 'pitch' | 'text'>;
 
 /** Why the machine would refuse this line, in words without the text; null when it is fine. */
 export function checkStrikeLine(line: StrikeLine): string | null {
