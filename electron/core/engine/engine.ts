@@ -199,7 +199,14 @@ export class Engine {
       }
       if (this.state !== 'running') break;
       const next = this.d.store.nextQueued(batchId);
-      if (!next) break;
+      if (!next) {
+        if (this.inFlight.size === 0) break;
+        // The last cards are in flight: the batch is not over until they are. One may yet go back
+        // to the queue (a feed that found no card), or a pause may come and must hold the line
+        // until a resume, so the loop keeps deciding rather than leaving a paused run orphaned.
+        await this.sleepUntilWoken(100);
+        continue;
+      }
       // A card is fed only when its first station is free, so the machine never holds more cards than it has stations.
       let slot: number;
       try {
@@ -214,7 +221,7 @@ export class Engine {
       const card = this.d.store.nextQueued(batchId);
       if (!card) {
         pool.release(slot);
-        break;
+        continue;
       }
       const claimed = this.d.store.transition(card.id, 'in_progress', { step: 'feed', slot: null, reason: null, message: null });
       this.bump('queued', 'in_progress');

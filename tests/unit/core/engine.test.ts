@@ -100,6 +100,25 @@ test('pause feeds no more cards and finishes those in flight; resume goes on', a
   assert.equal(store.counts('B').passed, 6);
 });
 
+test('a pause after the last card was fed holds the line until resume, then the batch finishes', async () => {
+  // Two heads and two cards: both are in flight before the pause, so the queue is already empty.
+  const chip = fakeModule('chip', async () => {
+    await new Promise((r) => setTimeout(r, 40));
+    return { ok: true };
+  }, 2);
+  const { store, engine } = setup(2, { chip }, product(['chip']));
+  engine.start('B');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(store.counts('B').queued, 0, 'both cards are in flight');
+  engine.pause();
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(store.counts('B').passed, 2);
+  assert.equal(engine.status().state, 'paused', 'a pause asked for is kept, even with nothing left to feed');
+  engine.resume();
+  await engine.idle();
+  assert.equal(engine.status().state, 'finished');
+});
+
 test('emergency stop fails the cards in flight and feeds nothing more', async () => {
   const chip = fakeModule('chip', (ctx) => new Promise((resolve, reject) => {
     const t = setTimeout(() => resolve({ ok: true }), 5000);
