@@ -50,7 +50,8 @@ export function entriesIntact(
     let c = buf[p];
     for (; c >= 0x30 && c <= 0x39; c = buf[++p]) seq = seq * 10 + c - 0x30;
     if (c !== 0x2c || seq !== firstSeq + i) return false;
-    digests += hex(buf.subarray(pos, end));
+    // A plain view: Buffer#subarray costs a sixth of the hashing here.
+    digests += hex(new Uint8Array(buf.buffer, buf.byteOffset + pos, len));
     pos = end;
   }
   // Each entry's hash, compared all at once (one compare per entry cost a quarter of the hashing).

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveFile } from './archive-file';
 import { ChunkHasher, entriesIntact } from './chunk-hasher';
+import { verifyRanges } from './range-verify';
 import { CHAIN_TAG, decodeCanon, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
 import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
 
@@ -52,6 +53,10 @@ function fail(firstBadSeq: number, problem: ChainProblem, message: string): Fail
 // thread while this one reads the next chunk. Only a chunk that fails any of this is walked again
 // entry by entry (PAGE_SQL, checkRow), which names the first bad entry; so the fast path never has
 // to classify anything, and it never relies on the order group_concat happens to use.
+// A file-backed log of PARALLEL_MIN entries or more is first checked by range-verify.ts: worker
+// threads with their own connections read and check disjoint seq ranges at once (reading is what
+// dominates). Only when that proves every entry does this walk skip to the head; otherwise it runs
+// from the start as below.
 const CHUNK_SQL = `SELECT count(*), min(seq), max(seq), group_concat(octet_length(canon)), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, '')
   FROM (SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ${CHUNK})`;
 const PAGE_SQL = `SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`;
@@ -163,9 +168,22 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
   return verifyOnline(online);
 
   function verifyOnline(total: number): VerifyResult {
-    const hasher = online >= PARALLEL_MIN ? ChunkHasher.start() : null;
+    let after = -1;
+    if (online >= PARALLEL_MIN) {
+      const lastSeq = db.prepare('SELECT max(seq) FROM audit_chain').pluck(true).get() as number;
+      const from = st.expectSeq - 1;
+      const intact = verifyRanges(db, { afterSeq: from, prevHash: st.prevHash, lastSeq }, TAG_BYTES, (k) => opts.onProgress?.(done + k, total));
+      if (intact) {
+        // Everything up to lastSeq is proven; the walk below only takes what was appended since.
+        firstSeq ??= from + 1;
+        Object.assign(st, { expectSeq: intact.headSeq + 1, prevHash: intact.headHash, prevPrevHash: intact.prevHeadHash });
+        done += intact.headSeq - from;
+        after = intact.headSeq;
+      }
+    }
+    const hasher = after < 0 && online >= PARALLEL_MIN ? ChunkHasher.start() : null;
     try {
-      return walkOnline(total, hasher);
+      return walkOnline(total, hasher, after);
     } finally {
       hasher?.close();
     }
@@ -176,12 +194,12 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
   // the answers are taken in order, at most IN_FLIGHT chunks behind. A chunk found wrong puts the
   // state back to where that chunk began and is walked entry by entry, exactly as without a
   // worker, so the first bad entry and its classification do not depend on the worker.
-  function walkOnline(total: number, hasher: ChunkHasher | null): VerifyResult {
+  function walkOnline(total: number, hasher: ChunkHasher | null, from: number): VerifyResult {
     const chunks = db.prepare(CHUNK_SQL).raw(true);
     const page = db.prepare(PAGE_SQL).raw(true);
     const look = dbLookups(db);
     const pending: { id: number; after: number; count: number; start: State }[] = [];
-    let after = -1;
+    let after = from;
     let n = 0;
     let id = 0;
     for (;;) {
