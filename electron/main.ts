@@ -1,21 +1,21 @@
 import './threadpool';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { bootStation } from './boot';
 import { writeDemo } from './cli/demo';
 import { registerIpc } from './ipc/register';
 import { windowOptions, hardenSession, hardenContents } from './window';
+import { isRendererUrl, RENDERER_SCHEME_PRIVILEGES, RENDERER_URL, serveRenderer } from './renderer-protocol';
 
 // The Electron main process: a thin adapter over the station core. It opens the station from
 // the config (on first run, the demo config on the simulators), and shows the renderer in a
 // locked-down window.
-const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
-const isTrustedUrl = (url: string) => url === rendererUrl || url.startsWith(rendererUrl + '#') || url.startsWith(rendererUrl + '?');
+const rendererDir = join(__dirname, '..', 'renderer');
+const isTrustedUrl = isRendererUrl;
 
 app.enableSandbox();
+protocol.registerSchemesAsPrivileged(RENDERER_SCHEME_PRIVILEGES);
 // A second instance would open the same store; it leaves at once (the first keeps its window).
 const firstInstance = app.requestSingleInstanceLock();
 if (!firstInstance) app.exit(0);
@@ -23,6 +23,7 @@ if (!firstInstance) app.exit(0);
 async function main(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession);
+  serveRenderer(session.defaultSession.protocol, net, rendererDir);
   app.on('web-contents-created', (_e, wc) => hardenContents(wc, isTrustedUrl));
 
   let configPath = process.env.PERSO_CONFIG ?? join(app.getPath('userData'), 'station.json');
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     onInternal: booted.onInternal,
   });
   win.once('ready-to-show', () => win.show());
-  await win.loadFile(rendererIndex);
+  await win.loadURL(RENDERER_URL);
   app.on('window-all-closed', () => {
     off();
     void booted.station

@@ -8,6 +8,7 @@ import { dispatch } from '../core/api/dispatch';
 import type { AuthPort, Connection, Handlers } from '../core/api/handlers';
 import type { StationEvents } from '../core/events';
 import { CSP } from '../csp';
+import { cacheControl } from './cache-policy';
 import { mayReceive } from '../core/api/event-permissions';
 
 // The local bridge: a loopback-only HTTP server that serves the built renderer, and a WebSocket
@@ -151,6 +152,7 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     res.writeHead(400, headers).end();
     return;
   }
+  headers['Cache-Control'] = cacheControl(path);
   if (path === '/' || path === '') path = '/index.html';
   const file = normalize(join(root, path));
   if (!file.startsWith(root + sep)) {

@@ -12,7 +12,7 @@ export interface IpcDeps {
   handlers: Handlers;
   auth: AuthPort;
   events: StationEvents;
-  /** Is this frame URL our renderer? (file:// of the packaged index.html) */
+  /** Is this frame URL our renderer? (its index.html under the renderer scheme, renderer-protocol.ts) */
   isTrustedUrl(url: string): boolean;
   /** The windows whose renderers may call and receive events. */
   windows(): WebContents[];

@@ -54,7 +54,10 @@ function whenOpen(limitMs: number): Promise<void> {
 }
 
 void whenOpen(250)
-  .then(() => import('./start'))
+  .then(() => {
+    performance.mark('station:import');
+    return import('./start');
+  })
   .then(
     (m) => m.start(station, api, store),
     (e) => {

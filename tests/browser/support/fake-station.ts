@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { cacheControl } from '../../../electron/bridge/cache-policy';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CardRow, Counts, EngineStatus, LogEntry, SessionInfo } from '../../../shared/contract/dto';
@@ -191,7 +192,7 @@ export async function startFakeStation(o: FakeStationOptions) {
     try {
       const body = await readFile(file);
       const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(file)] ?? 'application/octet-stream';
-      res.writeHead(200, { 'Content-Type': type }).end(body);
+      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': cacheControl(path) }).end(body);
     } catch {
       res.writeHead(404).end();
     }
