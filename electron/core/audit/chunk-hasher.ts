@@ -12,6 +12,19 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 /** No answer for this long: the worker is taken as stuck. */
 const STALL_MS = 10_000;
 
+/** Entries per chunk read for verify. */
+export const CHUNK = 10_000;
+
+/**
+ * The query entriesIntact's input comes from: one row per chunk of up to CHUNK entries after a seq
+ * (bound 1), in seq order — [count, min seq, max seq, byte lengths as a comma list, every canon
+ * concatenated, the stored hashes concatenated]. With upTo, a second bound caps the seqs read.
+ */
+export function chunkSql(upTo: boolean): string {
+  return `SELECT count(*), min(seq), max(seq), group_concat(octet_length(canon)), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, '')
+  FROM (SELECT seq, canon, hash FROM audit_chain WHERE seq > ?${upTo ? ' AND seq <= ?' : ''} ORDER BY seq LIMIT ${CHUNK})`;
+}
+
 /**
  * True when the canon bytes of a chunk of entries, in seq order from firstSeq, are each framed as
  * an entry (the tag, then a JSON array that starts with the entry's own seq and ends with its link

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { entriesIntact } from './chunk-hasher';
+import { chunkSql, entriesIntact } from './chunk-hasher';
 
 // Reading the entries out of SQLite costs more than hashing them, and one connection reads on one
 // thread. So a file-backed log is split into contiguous seq ranges, one per worker thread, and
@@ -16,7 +16,6 @@ import { entriesIntact } from './chunk-hasher';
 // better-sqlite3 or open the file, a stall) returns null, and the caller walks the chain on its own
 // connection, which names the first bad entry exactly as before.
 
-const CHUNK = 10_000;
 /** No progress from any worker for this long: they are taken as stuck and the caller walks alone. */
 const STALL_MS = 10_000;
 /** Progress is reported at least this often while the workers run. */
@@ -51,7 +50,7 @@ interface Answer {
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const crypto = require('node:crypto');
-const { port, state, index, sqlitePath, file, afterSeq, lastSeq, prevHash, tagBytes, chunk } = workerData;
+const { port, state, index, sqlitePath, file, afterSeq, lastSeq, prevHash, tagBytes, sql } = workerData;
 const counters = new Int32Array(state);
 const hex = typeof crypto.hash === 'function' ? (b) => crypto.hash('sha256', b, 'hex') : (b) => crypto.createHash('sha256').update(b).digest('hex');
 const entriesIntact = ${entriesIntact.toString()};
@@ -61,7 +60,7 @@ try {
   const Database = require(sqlitePath);
   db = new Database(file, { readonly: true, fileMustExist: true });
   const startHash = prevHash ?? db.prepare('SELECT hash FROM audit_chain WHERE seq = ?').pluck(true).get(afterSeq) ?? null;
-  const read = db.prepare("SELECT count(*), min(seq), max(seq), group_concat(octet_length(canon)), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, '') FROM (SELECT seq, canon, hash FROM audit_chain WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT " + chunk + ")").raw(true);
+  const read = db.prepare(sql).raw(true);
   let prev = startHash;
   let prevPrev = null;
   let expect = afterSeq + 1;
@@ -122,7 +121,7 @@ export function verifyRanges(db: Database, start: RangeStart, tagBytes: number, 
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         execArgv: [],
-        workerData: { port: port2, state: counters.buffer, index: i, sqlitePath, file: db.name, afterSeq, lastSeq, prevHash: i === 0 ? start.prevHash : null, tagBytes, chunk: CHUNK },
+        workerData: { port: port2, state: counters.buffer, index: i, sqlitePath, file: db.name, afterSeq, lastSeq, prevHash: i === 0 ? start.prevHash : null, tagBytes, sql: chunkSql(true) },
         transferList: [port2],
       });
       worker.unref();

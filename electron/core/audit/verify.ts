@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveFile } from './archive-file';
-import { ChunkHasher, entriesIntact } from './chunk-hasher';
+import { CHUNK, chunkSql, ChunkHasher, entriesIntact } from './chunk-hasher';
 import { verifyRanges } from './range-verify';
 import { CHAIN_TAG, decodeCanon, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
 import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
@@ -18,7 +18,6 @@ import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
 // - the link points nowhere                   → 'removed' (an entry before it was taken out and
 //                                                the rest renumbered, or the link was altered)
 
-const CHUNK = 10_000;
 /** Online entries below which starting a hashing worker costs more than it saves. */
 const PARALLEL_MIN = 30_000;
 /** Chunks handed to the worker and not yet answered (each holds its canon bytes, ~2.5 MB). */
@@ -57,8 +56,7 @@ function fail(firstBadSeq: number, problem: ChainProblem, message: string): Fail
 // threads with their own connections read and check disjoint seq ranges at once (reading is what
 // dominates). Only when that proves every entry does this walk skip to the head; otherwise it runs
 // from the start as below.
-const CHUNK_SQL = `SELECT count(*), min(seq), max(seq), group_concat(octet_length(canon)), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, '')
-  FROM (SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ${CHUNK})`;
+const CHUNK_SQL = chunkSql(false);
 const PAGE_SQL = `SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`;
 const TAG_BYTES = Buffer.byteLength(CHAIN_TAG);
 
