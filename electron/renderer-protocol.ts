@@ -11,8 +11,14 @@ import { pathToFileURL } from 'node:url';
 export const RENDERER_SCHEME = 'perso-station';
 export const RENDERER_URL = `${RENDERER_SCHEME}://renderer/index.html`;
 
-/** Registered before the app is ready (Electron's rule for privileged schemes). */
-export const RENDERER_SCHEME_PRIVILEGES: CustomScheme[] = [{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, codeCache: true } }];
+/**
+ * Registered before the app is ready (Electron's rule for privileged schemes). Vite's page loads
+ * its chunks as module scripts and modulepreloads marked crossorigin, which are fetched in CORS
+ * mode: hence the fetch and CORS privileges, as pages built this way are usually served.
+ */
+export const RENDERER_SCHEME_PRIVILEGES: CustomScheme[] = [
+  { scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, codeCache: true, supportFetchAPI: true, corsEnabled: true } },
+];
 
 export function isRendererUrl(url: string): boolean {
   return url === RENDERER_URL || url.startsWith(RENDERER_URL + '#') || url.startsWith(RENDERER_URL + '?');

@@ -16,7 +16,7 @@ writeFileSync(join(root, 'assets', 'start-AbCd1234.js'), 'export {}');
 writeFileSync(join(root, '..', 'secret.txt'), 'not for the page');
 
 test('the scheme is standard, secure and keeps compiled code', () => {
-  assert.deepEqual(RENDERER_SCHEME_PRIVILEGES, [{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, codeCache: true } }]);
+  assert.deepEqual(RENDERER_SCHEME_PRIVILEGES, [{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, codeCache: true, supportFetchAPI: true, corsEnabled: true } }]);
 });
 
 test('only the renderer page is trusted (IPC senders, navigation)', () => {
