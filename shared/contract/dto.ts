@@ -70,8 +70,21 @@ export const EngineStatusSchema = z.object({
   etaSeconds: z.number().nullable(),
   startedAt: z.number().nullable(),
   message: z.string().nullable(),
+  /** Names the engine instance (a restarted station starts a new one). */
+  epoch: z.string().max(64),
+  /**
+   * Grows with every change the engine publishes. A call's answer can reach the screen after an
+   * event that was sent later (the resume of a drained run finishes it at once): within one epoch
+   * a lower rev is stale (isNewerStatus).
+   */
+  rev: z.number().int().nonnegative(),
 });
 export type EngineStatus = z.infer<typeof EngineStatusSchema>;
+
+/** Whether status s may replace cur: another engine instance, or the same one at least as recent. */
+export function isNewerStatus(cur: EngineStatus | null, s: EngineStatus): boolean {
+  return !cur || cur.epoch !== s.epoch || s.rev >= cur.rev;
+}
 
 export const DeviceStatusSchema = z.object({
   id: z.string(),

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import type { CardStore, CardDbRow } from '../store/card-store';
 import { toCardRow } from '../store/card-store';
 import type { CardRow, Counts, EngineStatus } from '../../../shared/contract/dto';
@@ -75,6 +76,8 @@ export class Engine {
   private progress = new Map<number, number>();
   private readonly input = new Mutex();
   private loopPending = false;
+  private readonly epoch = randomUUID();
+  private rev = 0;
 
   constructor(private readonly d: EngineDeps) {
     for (const [kind, m] of Object.entries(d.modules) as [StepKind, StepModule][]) this.pools.set(kind, new SlotPool(m.slots));
@@ -86,6 +89,7 @@ export class Engine {
     return {
       state: this.state, batchId: this.batchId, counts: this.counts ? { ...this.counts } : null, cardsPerHour: cph,
       etaSeconds: cph && remaining != null ? Math.round((remaining / cph) * 3600) : null, startedAt: this.startedAt, message: this.message,
+      epoch: this.epoch, rev: this.rev,
     };
   }
 
@@ -164,7 +168,7 @@ export class Engine {
   refreshCounts(): void {
     if (!this.batchId) return;
     this.counts = this.d.store.counts(this.batchId);
-    this.d.onStatus(this.status());
+    this.publish();
   }
 
   /** Resolves when the feed loop and every card in flight are done. */
@@ -175,6 +179,11 @@ export class Engine {
 
   private setState(s: RunState): void {
     this.state = s;
+    this.publish();
+  }
+
+  private publish(): void {
+    this.rev++;
     this.d.onStatus(this.status());
   }
 
@@ -282,7 +291,7 @@ export class Engine {
     const id = m.deviceIds[slot] ?? m.deviceIds[0];
     if (!id || this.d.deviceReady(id)) return;
     this.message = `waiting for ${id} to come back`;
-    this.d.onStatus(this.status());
+    this.publish();
     this.d.log({ type: 'engine.wait', severity: 'warn', outcome: 'failure', message: `card ${card.record_id} waits: ${id} is not available`, card });
     while (!this.d.deviceReady(id)) {
       if (this.estop.signal.aborted) throw this.estop.signal.reason;
@@ -290,7 +299,7 @@ export class Engine {
       await new Promise((r) => setTimeout(r, this.d.waitPollMs ?? 200));
     }
     this.message = null;
-    this.d.onStatus(this.status());
+    this.publish();
   }
 
   private async runCard(card: CardDbRow, product: Product, firstSlot: number): Promise<void> {
@@ -411,14 +420,14 @@ export class Engine {
     if (f && pausesLine(f.reason)) this.pauseFor(f.message);
     this.rate.mark(Date.now());
     this.emit(cur);
-    this.d.onStatus(this.status());
+    this.publish();
   }
 
   private pauseFor(message: string): void {
     this.message = message;
     // Called from a card still counted in flight: the line is paused once the others are done.
     if (this.state === 'running') this.setState('pausing');
-    else this.d.onStatus(this.status());
+    else this.publish();
   }
 
   private async runStep(m: StepModule, card: CardDbRow, product: Product, record: ReturnType<CardStore['openRecord']>, slot: number, signal: AbortSignal): Promise<StepOutcome> {

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { StationApi } from '../../../shared/contract/api';
-import type { EngineStatus } from '../../../shared/contract/dto';
+import { isNewerStatus, type EngineStatus } from '../../../shared/contract/dto';
 import { describeError, type ShownError } from '../station/errors';
 import { t } from '../i18n/t';
 
@@ -34,13 +34,18 @@ export function allowedActions(s: EngineStatus | null, hasBatch: boolean): Recor
 }
 
 export function createEngineStore(api: StationApi) {
-  return createStore<EngineState>()((set, get) => ({
+  return createStore<EngineState>()((set, get) => {
+  // Answers and events race (a resume that finishes a drained run sends "finished" before its
+  // own answer "running"): the newest status wins, whichever way it came.
+  const keep = (s: EngineStatus) => (isNewerStatus(get().status, s) ? s : get().status);
+  return {
     status: null,
     pending: null,
     error: null,
     load: async () => {
       try {
-        set({ status: await api.call('engine.status', {}) });
+        const status = await api.call('engine.status', {});
+        set({ status: keep(status) });
       } catch (e) {
         set({ error: describeError(t('engine.title'), e) });
       }
@@ -54,13 +59,14 @@ export function createEngineStore(api: StationApi) {
           action === 'start'
             ? await api.call('engine.start', { batchId: batchId ?? '' })
             : await api.call(`engine.${action}`, {});
-        set({ status, pending: null });
+        set({ status: keep(status), pending: null });
       } catch (e) {
         set({ pending: null, error: describeError(t(`engine.${action}`), e) });
       }
     },
-    changed: (status) => set({ status }),
+    changed: (status) => set({ status: keep(status) }),
     clearError: () => set({ error: null }),
-  }));
+  };
+  });
 }
 export type EngineStore = ReturnType<typeof createEngineStore>;

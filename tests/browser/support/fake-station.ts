@@ -43,7 +43,7 @@ export async function startFakeStation(o: FakeStationOptions) {
   // Like the bridge: the session belongs to the socket, so a new connection must sign in again.
   const sessions = new Map<WebSocket, SessionInfo['user']>();
   let user: SessionInfo['user'] = null;
-  let engine: EngineStatus = { state: 'idle', batchId: null, counts: null, cardsPerHour: null, etaSeconds: null, startedAt: null, message: null };
+  let engine: EngineStatus = { state: 'idle', batchId: null, counts: null, cardsPerHour: null, etaSeconds: null, startedAt: null, message: null, epoch: 'fake', rev: 0 };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const sockets = new Set<WebSocket>();
 
@@ -74,7 +74,7 @@ export async function startFakeStation(o: FakeStationOptions) {
     push('log.appended', e);
   };
   const setEngine = (p: Partial<EngineStatus>) => {
-    engine = { ...engine, ...p, counts: counts() };
+    engine = { ...engine, ...p, counts: counts(), rev: engine.rev + 1 };
     push('engine.status', engine);
     return engine;
   };
@@ -198,8 +198,12 @@ export async function startFakeStation(o: FakeStationOptions) {
     }
   });
   const wss = new WebSocketServer({ server, path: '/ws' });
-  const calls: { name: string; input: any }[] = [];
+  // Each call names the connection it came on (numbered from 1), so a test can tell a reloaded
+  // page's calls from the late ones of the page it replaced.
+  const calls: { name: string; input: any; conn: number }[] = [];
+  let connections = 0;
   wss.on('connection', (ws) => {
+    const conn = ++connections;
     sockets.add(ws);
     const auto = o.autoLogin ? USERS[o.autoLogin] : null;
     sessions.set(ws, auto ? { username: o.autoLogin!, displayName: auto.displayName, role: auto.role } : null);
@@ -209,7 +213,7 @@ export async function startFakeStation(o: FakeStationOptions) {
     });
     ws.on('message', async (d) => {
       const m = JSON.parse(String(d));
-      calls.push({ name: m.name, input: m.input });
+      calls.push({ name: m.name, input: m.input, conn });
       user = sessions.get(ws) ?? null;
       let envelope;
       try {

@@ -31,6 +31,9 @@ test('a batch runs to the end: passes and fails with reasons, records of passed 
   assert.equal(c.passed, 4);
   assert.equal(c.failed, 1);
   assert.equal(statuses.at(-1)!.state, 'finished');
+  // Every published status is newer than the one before, and an answer carries the latest rev.
+  assert.ok(statuses.every((s, i) => i === 0 || (s.rev > statuses[i - 1].rev && s.epoch === statuses[0].epoch)));
+  assert.equal(engine.status().rev, statuses.at(-1)!.rev);
   const failed = store.page({ batchId: 'B', states: ['failed'], offset: 0, limit: 5 }).rows[0];
   assert.equal(failed.record_id, 'R000003');
   assert.equal(failed.reason, 'CHIP_STATUS');

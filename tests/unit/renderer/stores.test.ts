@@ -17,7 +17,7 @@ const counts = { total: 3, queued: 3, inProgress: 0, passed: 0, failed: 0, rejec
 const batch = (batchId: string, importedAt = 1): BatchSummary => ({ batchId, productId: 'p', productName: 'Demo', issuer: null, importedAt, importedBy: 'op', state: 'open', counts });
 const info = (user: SessionInfo['user']): SessionInfo => ({ user, needsBootstrap: false, testKeys: true, stationName: 'S1' });
 const alice = { username: 'alice', displayName: 'Alice', role: 'operator' as const };
-const status = (state: EngineStatus['state']): EngineStatus => ({ state, batchId: 'B1', counts, cardsPerHour: null, etaSeconds: null, startedAt: null, message: null });
+const status = (state: EngineStatus['state'], rev = 0, epoch = 'e1'): EngineStatus => ({ state, batchId: 'B1', counts, cardsPerHour: null, etaSeconds: null, startedAt: null, message: null, epoch, rev });
 
 test('losing the user by a session.changed event is an expiry; signing out is not', async () => {
   const f = fakeApi({ 'session.login': () => info(alice), 'session.logout': () => info(null) });
@@ -104,6 +104,24 @@ test('engine actions are not sent twice, but an emergency stop never waits', asy
   assert.deepEqual(f.calls[0].input, { batchId: 'B1' });
   release();
   await p1;
+});
+
+test("engine: an answer overtaken by a newer event does not bring back an older state; a restarted engine's status is taken", async () => {
+  let release!: () => void;
+  const f = fakeApi({ 'engine.resume': () => new Promise((r) => (release = () => r(status('running', 7)))) });
+  const e = createEngineStore(f.api);
+  e.getState().changed(status('paused', 6));
+  const p = e.getState().act('resume');
+  // The resume of a drained run finishes it at once: that event can arrive before the answer.
+  e.getState().changed(status('finished', 8));
+  release();
+  await p;
+  assert.equal(e.getState().status?.state, 'finished');
+  assert.equal(e.getState().pending, null);
+  e.getState().changed(status('running', 3));
+  assert.equal(e.getState().status?.state, 'finished', 'an older event is ignored too');
+  e.getState().changed(status('idle', 0, 'e2'));
+  assert.equal(e.getState().status?.state, 'idle', 'another engine instance starts its own count');
 });
 
 test('activity: in-flight cards, latest results (capped), current card = newest in flight', () => {
