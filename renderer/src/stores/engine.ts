@@ -35,38 +35,38 @@ export function allowedActions(s: EngineStatus | null, hasBatch: boolean): Recor
 
 export function createEngineStore(api: StationApi) {
   return createStore<EngineState>()((set, get) => {
-  // Answers and events race (a resume that finishes a drained run sends "finished" before its
-  // own answer "running"): the newest status wins, whichever way it came.
-  const keep = (s: EngineStatus) => (isNewerStatus(get().status, s) ? s : get().status);
-  return {
-    status: null,
-    pending: null,
-    error: null,
-    load: async () => {
-      try {
-        const status = await api.call('engine.status', {});
-        set({ status: keep(status) });
-      } catch (e) {
-        set({ error: describeError(t('engine.title'), e) });
-      }
-    },
-    act: async (action, batchId) => {
-      // The emergency stop must never wait behind another action.
-      if (get().pending && action !== 'estop') return;
-      set({ pending: action, error: null });
-      try {
-        const status =
-          action === 'start'
-            ? await api.call('engine.start', { batchId: batchId ?? '' })
-            : await api.call(`engine.${action}`, {});
-        set({ status: keep(status), pending: null });
-      } catch (e) {
-        set({ pending: null, error: describeError(t(`engine.${action}`), e) });
-      }
-    },
-    changed: (status) => set({ status: keep(status) }),
-    clearError: () => set({ error: null }),
-  };
+    // Answers and events race (a resume that finishes a drained run sends "finished" before its
+    // own answer "running"): the newest status wins, whichever way it came.
+    const keep = (s: EngineStatus) => (isNewerStatus(get().status, s) ? s : get().status);
+    return {
+      status: null,
+      pending: null,
+      error: null,
+      load: async () => {
+        try {
+          const status = await api.call('engine.status', {});
+          set({ status: keep(status) });
+        } catch (e) {
+          set({ error: describeError(t('engine.title'), e) });
+        }
+      },
+      act: async (action, batchId) => {
+        // The emergency stop must never wait behind another action.
+        if (get().pending && action !== 'estop') return;
+        set({ pending: action, error: null });
+        try {
+          const status =
+            action === 'start'
+              ? await api.call('engine.start', { batchId: batchId ?? '' })
+              : await api.call(`engine.${action}`, {});
+          set({ status: keep(status), pending: null });
+        } catch (e) {
+          set({ pending: null, error: describeError(t(`engine.${action}`), e) });
+        }
+      },
+      changed: (status) => set({ status: keep(status) }),
+      clearError: () => set({ error: null }),
+    };
   });
 }
 export type EngineStore = ReturnType<typeof createEngineStore>;
