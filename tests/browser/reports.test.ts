@@ -99,7 +99,8 @@ test('a batch is reconciled and closed by two sign-offs, and its report download
   await vault.getByLabel('Issued from vault').fill(String(records + 2));
   await vault.getByLabel('Reason (required)').fill('recount: one card was counted twice');
   await vault.getByRole('button', { name: 'Record vault figures' }).click();
-  await page.getByTestId('recon-verdict').filter({ hasText: 'Balanced' }).waitFor();
+  // The whole sentence: Playwright matches a string case-insensitively, and "Not balanced" contains it.
+  await page.getByTestId('recon-verdict').filter({ hasText: 'Balanced: every card issued is accounted for.' }).waitFor();
   assert.equal(await figure(page, 'issued'), String(records + 2));
 
   // Sign as operator: the password is asked again; a wrong one signs nothing.
