@@ -21,7 +21,10 @@ let failedRecord = '';
 
 before(async () => {
   buildRenderer();
-  fx = await startStationFixture();
+  // Simulated devices at 1/20 of real time: a 20-card batch runs for several seconds, so the
+  // pause below lands while cards remain however fast the machine is (at time scale 0 the whole
+  // batch can end between the first result and the click).
+  fx = await startStationFixture({ timeScale: 0.05, cards: 20 });
   browser = await launchChromium();
 });
 after(async () => {
@@ -74,6 +77,7 @@ test("an operator's shift: import, scan, start, a card fails with its reason, pa
 
   // Pause once the first card is through; nothing new starts while paused.
   await page.getByTestId('result').first().waitFor({ timeout: 90_000 });
+  assert.notEqual(await counter(page, 'remaining'), '0', 'cards remain when the operator pauses');
   await page.getByRole('button', { name: /^Pause/ }).click();
   await waitEngine(page, /^Paused/, 60_000);
   const doneAtPause = await counter(page, 'done');
