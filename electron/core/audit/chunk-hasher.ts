@@ -12,8 +12,12 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 /** No answer for this long: the worker is taken as stuck. */
 const STALL_MS = 10_000;
 
-/** Entries per chunk read for verify. */
-export const CHUNK = 10_000;
+/**
+ * Entries per chunk read for verify. A chunk's bytes (~270 KB here) are built by SQLite, copied
+ * into a Buffer and hashed: at this size they are still in the core's cache when hashed, and with
+ * 10,000 they were not (verify of 1M entries took a quarter longer, in either path).
+ */
+export const CHUNK = 1000;
 
 /**
  * The query entriesIntact's input comes from: one row per chunk of up to CHUNK entries after a seq

@@ -20,8 +20,11 @@ import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
 
 /** Online entries below which starting a hashing worker costs more than it saves. */
 const PARALLEL_MIN = 30_000;
-/** Chunks handed to the worker and not yet answered (each holds its canon bytes, ~2.5 MB). */
-const IN_FLIGHT = 2;
+/**
+ * Chunks handed to the worker and not yet answered (each holds its canon bytes, ~270 KB): enough
+ * that neither thread waits for the other when one of them is briefly slower.
+ */
+const IN_FLIGHT = 8;
 
 interface State {
   expectSeq: number;

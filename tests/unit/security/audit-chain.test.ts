@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { AuditLog, GENESIS_HASH } from '../../../electron/core/audit';
+import { CHUNK } from '../../../electron/core/audit/chunk-hasher';
 import { dropGuards, entry, setup } from './helpers';
 
 type Db = import('better-sqlite3').Database;
@@ -280,7 +281,7 @@ test('any text verifies: control characters, quotes, emoji, and a lone surrogate
   assert.deepEqual(s.audit.query({}).rows[0], e);
 });
 
-// verify reads 10,000 entries at a time and re-walks only a chunk that fails its checks entry by
+// verify reads CHUNK entries at a time and re-walks only a chunk that fails its checks entry by
 // entry: a break in a later chunk, and one on the first entry of a chunk (its link is checked
 // against the previous chunk's last hash), must be named exactly like one in the first chunk.
 test('tamper in a later chunk, and on the first entry of a chunk, is named exactly', (t) => {
@@ -288,15 +289,19 @@ test('tamper in a later chunk, and on the first entry of a chunk, is named exact
   t.after(s.cleanup);
   fill(s.audit, 25_000);
   dropGuards(s.db);
-  editCanon(s.db, 20001, (row) => (row[12] = 'card 20001 rejected'));
+  // First entries of a chunk, past the first chunks (the log is read from seq 1).
+  const late = Math.floor(20_000 / CHUNK) * CHUNK + 1;
+  const first = Math.floor(10_000 / CHUNK) * CHUNK + 1;
+  assert.ok(first > CHUNK && late > first && late <= 25_000);
+  editCanon(s.db, late, (row) => (row[12] = `card ${late} rejected`));
   let r = s.audit.verify();
-  assert.ok(!r.ok && r.firstBadSeq === 20001 && r.problem === 'changed', JSON.stringify(r));
-  s.db.prepare('DELETE FROM audit_chain WHERE seq = 10001').run();
+  assert.ok(!r.ok && r.firstBadSeq === late && r.problem === 'changed', JSON.stringify(r));
+  s.db.prepare('DELETE FROM audit_chain WHERE seq = ?').run(first);
   r = s.audit.verify();
-  assert.ok(!r.ok && r.firstBadSeq === 10001 && r.problem === 'removed', JSON.stringify(r));
-  s.db.exec('UPDATE audit_chain SET seq = 10001 WHERE seq = 10000');
+  assert.ok(!r.ok && r.firstBadSeq === first && r.problem === 'removed', JSON.stringify(r));
+  s.db.prepare('UPDATE audit_chain SET seq = ? WHERE seq = ?').run(first, first - 1);
   r = s.audit.verify();
-  assert.ok(!r.ok && r.firstBadSeq === 10000 && r.problem === 'removed', JSON.stringify(r));
+  assert.ok(!r.ok && r.firstBadSeq === first - 1 && r.problem === 'removed', JSON.stringify(r));
 });
 
 test('a chunk whose stored hash column was rewritten to another length is still named as changed', (t) => {
