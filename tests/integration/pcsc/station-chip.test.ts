@@ -112,6 +112,8 @@ test('pcscd restarted in the middle of a batch: the reader service recovers and 
   try {
     b.station.engine.start('DEMO-0001');
     await new Promise((r) => setTimeout(r, 700));
+    const before = b.station.store.counts('DEMO-0001');
+    assert.ok(before.queued + before.inProgress > 0, `the restart must fall inside the batch: ${JSON.stringify(before)}`);
     await pcscd.restart();
     await b.station.engine.idle();
     const c = b.station.store.counts('DEMO-0001');
