@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { report, median } from './report';
 import { startPcscd, CACHE_DIR, type Pcscd } from '../tests/support/pcscd';
-import { createPcscliteBinding } from '../electron/devices/pcsc/pcsclite-binding';
+import { createPcscliteBinding, type NativeContext, type NativeReader } from '../electron/devices/pcsc/pcsclite-binding';
 import { ReaderService } from '../electron/devices/pcsc/reader-service';
 import { connectToVpcd } from '../electron/sim/vpcd/vpcd-client';
 import { setup as persoSetup } from '../tests/unit/chip/fixtures';
@@ -70,33 +70,15 @@ async function runNode(svc: ReaderService, reader: string): Promise<number> {
   return median(t);
 }
 
-/* The addon's own objects, as little as the raw loop needs (its typings do not export them). */
-interface RawReader {
-  name: string;
-  SCARD_SHARE_EXCLUSIVE: number;
-  SCARD_PROTOCOL_T0: number;
-  SCARD_PROTOCOL_T1: number;
-  SCARD_LEAVE_CARD: number;
-  on(ev: string, cb: (...a: any[]) => void): unknown;
-  connect(o: { share_mode: number; protocol: number }, cb: (err: unknown, protocol: number) => void): void;
-  transmit(data: Buffer, resLen: number, protocol: number, cb: (err: unknown, data: Buffer) => void): void;
-  disconnect(disposition: number, cb: (err: unknown) => void): void;
-  close(): void;
-}
-interface RawContext {
-  on(ev: string, cb: (...a: any[]) => void): unknown;
-  close(): void;
-}
-
 /** The addon's reader for `name` through a context of its own (the service's stays untouched). */
-async function openRaw(name: string): Promise<{ ctx: RawContext; reader: RawReader }> {
+async function openRaw(name: string): Promise<{ ctx: NativeContext; reader: NativeReader }> {
   const mod = (await import('pcsclite')) as unknown;
-  const factory = (typeof mod === 'function' ? mod : (mod as { default: unknown }).default) as () => RawContext;
+  const factory = (typeof mod === 'function' ? mod : (mod as { default: unknown }).default) as () => NativeContext;
   const ctx = factory();
   ctx.on('error', () => {});
-  const reader = await new Promise<RawReader>((res, rej) => {
+  const reader = await new Promise<NativeReader>((res, rej) => {
     const t = setTimeout(() => rej(new Error(`raw pcsclite: no reader ${name}`)), 5000);
-    ctx.on('reader', (r: RawReader) => {
+    ctx.on('reader', (r: NativeReader) => {
       r.on('error', () => {});
       if (r.name !== name) return;
       clearTimeout(t);
@@ -107,7 +89,7 @@ async function openRaw(name: string): Promise<{ ctx: RawContext; reader: RawRead
 }
 
 /** The same loop straight on the addon's reader.transmit: the addon's share, without our layers. */
-async function runRaw(r: RawReader): Promise<number> {
+async function runRaw(r: NativeReader): Promise<number> {
   const protocol = await new Promise<number>((res, rej) =>
     r.connect({ share_mode: r.SCARD_SHARE_EXCLUSIVE, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, (e, p) => (e ? rej(e) : res(p))),
   );

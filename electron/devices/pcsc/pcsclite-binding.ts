@@ -11,8 +11,9 @@ import { pcscCodeFromMessage } from './codes';
 // which close() takes too: closing from inside such a callback deadlocks the main thread, so
 // close() is always deferred.
 
-/* Minimal shapes of the addon's objects (its own typings declare them but do not export them). */
-interface NativeReader {
+/* Minimal shapes of the addon's objects (its own typings declare them but do not export them);
+   exported for the APDU bench's raw floor, which drives the addon directly. */
+export interface NativeReader {
   name: string;
   connected: boolean;
   SCARD_SHARE_EXCLUSIVE: number;
@@ -29,7 +30,7 @@ interface NativeReader {
   disconnect(disposition: number, cb: (err: unknown) => void): void;
   close(): void;
 }
-interface NativeContext {
+export interface NativeContext {
   on(ev: string, cb: (...a: any[]) => void): unknown;
   removeAllListeners(ev?: string): unknown;
   close(): void;
