@@ -8,7 +8,7 @@ export type EngineAction = 'start' | 'pause' | 'resume' | 'stop' | 'estop';
 
 export interface EngineState {
   status: EngineStatus | null;
-  /** The action being sent, so its button shows it is working and cannot be pressed twice. */
+  /** The action last sent and not yet answered, so its button shows it is working and cannot be pressed twice. */
   pending: EngineAction | null;
   error: ShownError | null;
   load(): Promise<void>;
@@ -51,17 +51,22 @@ export function createEngineStore(api: StationApi) {
         }
       },
       act: async (action, batchId) => {
-        // The emergency stop must never wait behind another action.
-        if (get().pending && action !== 'estop') return;
+        // A second press of the action being sent is dropped. Another action is not: the engine's
+        // event ("paused") can arrive before the answer to the pause, and the Resume pressed on
+        // seeing it must not vanish; the screen only offers what the newest status allows, and the
+        // emergency stop never waits.
+        if (get().pending === action && action !== 'estop') return;
         set({ pending: action, error: null });
+        // An older call settling must not clear the pending mark of a newer one.
+        const settled = () => (get().pending === action ? null : get().pending);
         try {
           const status =
             action === 'start'
               ? await api.call('engine.start', { batchId: batchId ?? '' })
               : await api.call(`engine.${action}`, {});
-          set({ status: keep(status), pending: null });
+          set({ status: keep(status), pending: settled() });
         } catch (e) {
-          set({ pending: null, error: describeError(t(`engine.${action}`), e) });
+          set({ pending: settled(), error: describeError(t(`engine.${action}`), e) });
         }
       },
       changed: (status) => set({ status: keep(status) }),

@@ -106,6 +106,31 @@ test('engine actions are not sent twice, but an emergency stop never waits', asy
   await p1;
 });
 
+test('engine: a resume pressed when "paused" arrives before the answer to the pause is sent, not dropped', async () => {
+  let releasePause!: () => void;
+  let releaseResume!: () => void;
+  const f = fakeApi({
+    'engine.pause': () => new Promise((r) => (releasePause = () => r(status('paused', 2)))),
+    'engine.resume': () => new Promise((r) => (releaseResume = () => r(status('running', 3)))),
+  });
+  const e = createEngineStore(f.api);
+  e.getState().changed(status('running', 1));
+  const p1 = e.getState().act('pause');
+  void e.getState().act('pause');
+  // The engine's event comes first (it is published before the call returns).
+  e.getState().changed(status('paused', 2));
+  assert.equal(allowedActions(e.getState().status, true).resume, true);
+  const p2 = e.getState().act('resume');
+  assert.deepEqual(f.calls.map((c) => c.name), ['engine.pause', 'engine.resume'], 'the repeated pause is dropped, the resume is sent');
+  releasePause();
+  await p1;
+  assert.equal(e.getState().pending, 'resume', "the pause's answer leaves the resume marked as in progress");
+  releaseResume();
+  await p2;
+  assert.equal(e.getState().pending, null);
+  assert.equal(e.getState().status?.state, 'running');
+});
+
 test("engine: an answer overtaken by a newer event does not bring back an older state; a restarted engine's status is taken", async () => {
   let release!: () => void;
   const f = fakeApi({ 'engine.resume': () => new Promise((r) => (release = () => r(status('running', 7)))) });
