@@ -1,5 +1,5 @@
 import type { BatchReport, Signoff, ShiftReport } from '../../../shared/contract/areas/reports';
-import { equationRows, isoTime, percent, reasonText, safeText } from './format';
+import { equationRows, isoTime, percent, reasonText, safeText, shiftVerdictText } from './format';
 
 // CSV exports of the reports: one file, sections separated by a blank line, each section a small
 // table with its own header row. Text cells that a spreadsheet would run as a formula are
@@ -67,7 +67,7 @@ export function shiftCsv(r: ShiftReport): string {
       ['Generated at', isoTime(r.generatedAt)],
       ['Yield', percent(r.yield)],
     ],
-    [['Equation', 'Figure'], ...equationRows(r.reconciliation)],
+    [['Equation', 'Figure'], ...equationRows(r.reconciliation, shiftVerdictText(r))],
     [['Reject reason', 'Description', 'Cards'], ...r.reconciliation.spoiledByReason.map((x) => [x.reason, reasonText(x.reason), x.count])],
     [
       ['Batch', 'Product', 'State', 'Issued', 'Good', 'Spoiled', 'Samples', 'Returned', 'Difference', 'Balanced'],

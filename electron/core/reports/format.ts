@@ -1,4 +1,4 @@
-import type { Reconciliation } from '../../../shared/contract/areas/reports';
+import type { Reconciliation, ShiftReport, VaultFigureName } from '../../../shared/contract/areas/reports';
 import { REASONS, isReasonCode } from '../../../shared/domain/reasons';
 import { maskPansInText } from '../../../shared/domain/pan';
 import { differenceText } from './reconcile';
@@ -19,7 +19,7 @@ export function percent(x: number | null): string {
 const fig = (x: number | null) => (x == null ? 'not recorded' : String(x));
 
 /** The equation's lines: label, figure. */
-export function equationRows(r: Reconciliation): [string, string][] {
+export function equationRows(r: Reconciliation, verdict = verdictText(r)): [string, string][] {
   return [
     ['Issued from vault', fig(r.issuedFromVault)],
     ['Good (passed)', String(r.good)],
@@ -28,7 +28,7 @@ export function equationRows(r: Reconciliation): [string, string][] {
     ['Returned to vault', fig(r.returnedToVault)],
     ['Accounted for (good + spoiled + samples + returned)', String(r.accounted)],
     ['Difference (issued - accounted)', r.difference == null ? 'unknown' : String(r.difference)],
-    ['Result', verdictText(r)],
+    ['Result', verdict],
   ];
 }
 
@@ -38,6 +38,14 @@ export function verdictText(r: Reconciliation): string {
   const missing = [r.issuedFromVault == null && 'issued from vault', r.samples == null && 'samples/test', r.returnedToVault == null && 'returned to vault'].filter(Boolean);
   if (missing.length) return `NOT BALANCED — not recorded: ${missing.join(', ')}`;
   return `NOT BALANCED — ${differenceText(r.difference)}`;
+}
+
+export const FIGURE_LABEL: Record<VaultFigureName, string> = { issued: 'issued from vault', samples: 'samples/test', returned: 'returned to vault' };
+
+/** The shift's verdict: which batch lacks which vault figure first, then the total's verdict. */
+export function shiftVerdictText(r: ShiftReport): string {
+  if (!r.missingFigures.length) return verdictText(r.reconciliation);
+  return `NOT BALANCED — ${r.missingFigures.map((m) => `batch ${m.batchId} lacks ${m.figures.map((f) => FIGURE_LABEL[f]).join(', ')}`).join('; ')}`;
 }
 
 /** A safe file-name part: letters, digits, dot, dash, underscore. */

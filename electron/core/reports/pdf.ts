@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { BatchReport, Reconciliation, ShiftReport, Signoff } from '../../../shared/contract/areas/reports';
-import { equationRows, isoTime, percent, reasonText, safeText, verdictText } from './format';
+import { equationRows, isoTime, percent, reasonText, safeText, shiftVerdictText, verdictText } from './format';
 
 // PDF exports of the reports (A4, the PDF standard fonts, so no font file is needed). The
 // standard fonts only cover Latin-1, so text is reduced to it before drawing.
@@ -82,12 +82,11 @@ function meta(doc: Doc, title: string, pairs: [string, string][]): void {
   }
 }
 
-function equationBox(doc: Doc, r: Reconciliation): void {
+function equationBox(doc: Doc, r: Reconciliation, verdict = verdictText(r)): void {
   ensure(doc, 70);
   const f = (x: number | null) => (x == null ? '?' : String(x));
   const eq = `Issued from vault ${f(r.issuedFromVault)}  ${r.difference === 0 ? '=' : '<>'}  Good ${r.good} + Spoiled ${r.spoiled} + Samples/test ${f(r.samples)} + Returned to vault ${f(r.returnedToVault)}`;
   const y = doc.y + 6;
-  const verdict = verdictText(r);
   doc.rect(LEFT, y, WIDTH, 50).lineWidth(1).strokeColor(r.balanced ? '#2e7d32' : '#c62828').stroke();
   doc.font('Helvetica-Bold').fontSize(11).fillColor('black').text(pdfText(eq), LEFT + 8, y + 8, { width: WIDTH - 16 });
   doc.font('Helvetica-Bold').fontSize(11).fillColor(r.balanced ? '#2e7d32' : '#c62828').text(pdfText(verdict), LEFT + 8, y + 30, { width: WIDTH - 16 });
@@ -167,8 +166,8 @@ export function shiftPdf(r: ShiftReport): Promise<Buffer> {
       ['Generated', isoTime(r.generatedAt)],
     ]);
     heading(doc, 'Reconciliation (all batches, this shift)');
-    equationBox(doc, r.reconciliation);
-    table(doc, [0.75, 0.25], ['', 'Cards'], equationRows(r.reconciliation));
+    equationBox(doc, r.reconciliation, shiftVerdictText(r));
+    table(doc, [0.75, 0.25], ['', 'Cards'], equationRows(r.reconciliation, shiftVerdictText(r)));
     reasonsTable(doc, r.reconciliation);
     heading(doc, 'Batches');
     const num = (x: number | null) => (x == null ? '?' : x);

@@ -52,7 +52,7 @@ export function differenceText(d: number | null): string {
 }
 
 /** Why a batch cannot be signed off and closed now; empty when it can. */
-export function closingBlockers(state: 'open' | 'held' | 'closed', counts: Counts, r: Reconciliation): Blocker[] {
+export function closingBlockers(state: 'open' | 'held' | 'closed', counts: Counts, r: Reconciliation, batchId?: string): Blocker[] {
   const out: Blocker[] = [];
   if (state === 'closed') out.push({ code: 'CLOSED', message: 'the batch is already closed' });
   const pending = counts.queued + counts.held + counts.inProgress;
@@ -62,7 +62,7 @@ export function closingBlockers(state: 'open' | 'held' | 'closed', counts: Count
   }
   if (counts.failed > 0) out.push({ code: 'CARDS_UNDECIDED', message: `${plural(counts.failed, 'failed card')} ${counts.failed === 1 ? 'waits' : 'wait'} for a supervisor's decision (reject or rework)` });
   const missing = [r.issuedFromVault == null && 'issued from vault', r.samples == null && 'samples/test', r.returnedToVault == null && 'returned to vault'].filter(Boolean);
-  if (missing.length) out.push({ code: 'VAULT_NOT_RECORDED', message: `vault figures not recorded: ${missing.join(', ')}` });
+  if (missing.length) out.push({ code: 'VAULT_NOT_RECORDED', message: `${batchId ? `batch ${batchId}: ` : ''}vault figures not recorded: ${missing.join(', ')}` });
   else if (r.difference !== 0) out.push({ code: 'MISMATCH', message: `the cards do not reconcile, difference ${r.difference! > 0 ? '+' : ''}${r.difference}: ${differenceText(r.difference)}; ${equationText(r)}` });
   return out;
 }

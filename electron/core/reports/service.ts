@@ -63,7 +63,7 @@ export class ReportService {
       stationName: this.d.stationName, generatedAt: this.now(),
       batchId: b.batch_id, productId: b.product_id, productName: this.d.productName(b.product_id), issuer: b.issuer, state: b.state,
       importedAt: b.imported_at, recordCount: b.record_count, counts, reconciliation: rec,
-      blockers: closingBlockers(b.state, counts, rec),
+      blockers: closingBlockers(b.state, counts, rec, b.batch_id),
       vault: vault ? { recordedBy: vault.recordedBy, recordedAt: vault.recordedAt } : null,
       signoffs: this.store.signoffs(batchId), closedAt: this.store.closing(batchId)?.closedAt ?? null,
       yield: yieldOf(rec.good, rec.spoiled), spoiledCards: this.store.spoiledCards(batchId), logHead: this.d.audit.head(),

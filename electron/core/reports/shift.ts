@@ -1,4 +1,4 @@
-import type { OperatorCounts, Reconciliation, ShiftReport } from '../../../shared/contract/areas/reports';
+import type { OperatorCounts, Reconciliation, ShiftReport, VaultFigureName } from '../../../shared/contract/areas/reports';
 import type { ReportStore } from './report-store';
 import { NO_VAULT, reconcile, yieldOf, type VaultFigures } from './reconcile';
 import { mergeReasons } from './charts';
@@ -49,6 +49,7 @@ export function shiftReport(i: ShiftInput): ShiftReport {
     return { batchId, ...i.batch(batchId), reconciliation: reconcile(t.good, t.spoiledByReason, v), signoffs: store.signoffs(batchId) };
   });
   const total = totalOf(batches.map((b) => b.reconciliation));
+  const missingFigures = batches.map((b) => ({ batchId: b.batchId, figures: missingOf(b.reconciliation) })).filter((m) => m.figures.length);
 
   const ops = new Map<string, OperatorCounts>();
   const op = (u: string) => {
@@ -68,13 +69,24 @@ export function shiftReport(i: ShiftInput): ShiftReport {
   return {
     stationName: i.stationName, generatedAt: i.now, from, to, reconciliation: total, batches,
     operators: [...ops.values()].sort((a, b) => a.username.localeCompare(b.username)),
+    missingFigures,
     yield: yieldOf(total.good, total.spoiled), logHead: i.logHead,
   };
 }
 
-/** Sums batch reconciliations; balanced only when every batch balances. */
+/** The vault figures a reconciliation lacks, in equation order. */
+export function missingOf(r: Reconciliation): VaultFigureName[] {
+  return (['issued', 'samples', 'returned'] as const).filter((k) => r[FIELD[k]] == null);
+}
+const FIELD = { issued: 'issuedFromVault', samples: 'samples', returned: 'returnedToVault' } as const;
+
+/**
+ * Sums batch reconciliations; balanced only when every batch balances. A figure one batch lacks
+ * is missing from the total too: counting it as 0 beside another batch's figure would report a
+ * difference that does not exist.
+ */
 export function totalOf(rs: readonly Reconciliation[]): Reconciliation {
-  const sum = (k: 'issuedFromVault' | 'samples' | 'returnedToVault') => (rs.some((r) => r[k] != null) ? rs.reduce((s, r) => s + (r[k] ?? 0), 0) : null);
+  const sum = (k: 'issuedFromVault' | 'samples' | 'returnedToVault') => (rs.length && rs.every((r) => r[k] != null) ? rs.reduce((s, r) => s + r[k]!, 0) : null);
   const t = reconcile(rs.reduce((s, r) => s + r.good, 0), mergeReasons(rs.map((r) => r.spoiledByReason)), { issued: sum('issuedFromVault'), samples: sum('samples'), returned: sum('returnedToVault') });
   return { ...t, balanced: rs.length > 0 && rs.every((r) => r.balanced) && t.balanced };
 }

@@ -48,7 +48,13 @@ export interface ReportsState {
 
 export function createReportsStore(api: StationApi) {
   let seq = 0;
+  // The range the shift table shows: a sign-off or vault entry changes a batch in it, so the
+  // table is loaded again at once rather than showing the batch as it was.
+  let shiftRange: Range | null = null;
   return createStore<ReportsState>()((set, get) => {
+    const reloadShift = async () => {
+      if (shiftRange) await get().loadShift(shiftRange);
+    };
     const load = async (batchId: string) => {
       const mine = ++seq;
       set({ loading: true });
@@ -94,6 +100,7 @@ export function createReportsStore(api: StationApi) {
         if (!r) return false;
         seq++; // a reload in flight would bring older figures
         set({ report: r, error: null, notice: t('vault.saved') });
+        await reloadShift();
         return true;
       },
       signoff: async (role, password) => {
@@ -103,6 +110,7 @@ export function createReportsStore(api: StationApi) {
         if (!r) return false;
         seq++;
         set({ report: r, error: null, notice: r.state === 'closed' ? t('signoff.closed', { id: batchId }) : t('signoff.done', { role: t(`signoff.role.${role}`) }) });
+        await reloadShift();
         return true;
       },
       exportBatch: async (format) => {
@@ -121,6 +129,7 @@ export function createReportsStore(api: StationApi) {
         }
       },
       loadShift: async (range) => {
+        shiftRange = range;
         try {
           set({ shift: await api.call('reports.shift', range), shiftError: null });
         } catch (e) {
@@ -137,6 +146,7 @@ export function createReportsStore(api: StationApi) {
       },
       changed: (batchId) => {
         if (batchId === get().batchId) void load(batchId);
+        if (get().shift) void reloadShift();
       },
     };
   });

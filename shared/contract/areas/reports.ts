@@ -111,6 +111,9 @@ export const OperatorCountsSchema = z.object({
 });
 export type OperatorCounts = z.infer<typeof OperatorCountsSchema>;
 
+export const VaultFigureSchema = z.enum(['issued', 'samples', 'returned']);
+export type VaultFigureName = z.infer<typeof VaultFigureSchema>;
+
 export const ShiftReportSchema = z.object({
   stationName: z.string(),
   generatedAt: z.number(),
@@ -121,6 +124,8 @@ export const ShiftReportSchema = z.object({
     z.object({ batchId: z.string(), productId: z.string(), productName: z.string(), state: z.enum(['open', 'held', 'closed']), reconciliation: ReconciliationSchema, signoffs: z.array(SignoffSchema) }),
   ),
   operators: z.array(OperatorCountsSchema),
+  /** Batches of the shift whose vault figures are not recorded: the total has no such figure and cannot balance. */
+  missingFigures: z.array(z.object({ batchId: z.string(), figures: z.array(VaultFigureSchema) })),
   yield: z.number().nullable(),
   logHead: LogHeadSchema,
 });

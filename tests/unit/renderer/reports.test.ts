@@ -71,3 +71,32 @@ test('the reports store records vault figures, shows a refused sign-off, and rel
   await new Promise((r) => setTimeout(r, 0));
   assert.equal(f.calls.filter((c) => c.name === 'reports.batch').length, 2);
 });
+
+test('right after a sign-off closes a batch, the shift table shows it closed with its sign-offs (also on reports.changed)', async () => {
+  const sig = (role: string) => ({ role, username: role === 'operator' ? 'olga' : 'sam' });
+  let closed = false;
+  const shiftRow = () => ({ batchId: 'B1', state: closed ? 'closed' : 'open', signoffs: closed ? [sig('operator'), sig('reviewer')] : [sig('operator')], reconciliation: recon() });
+  const f = fakeApi({
+    'reports.batch': () => ({ batchId: 'B1', state: closed ? 'closed' : 'open', signoffs: [], reconciliation: recon() }),
+    'reports.shift': () => ({ reconciliation: recon(), batches: [shiftRow()], operators: [], missingFigures: [] }),
+    'reports.signoff': () => {
+      closed = true;
+      return { batchId: 'B1', state: 'closed', signoffs: [sig('operator'), sig('reviewer')], reconciliation: recon() };
+    },
+  });
+  const s = createReportsStore(f.api);
+  await s.getState().selectBatch('B1');
+  await s.getState().loadShift({ from: 0, to: 1000 });
+  assert.equal(s.getState().shift!.batches[0].state, 'open');
+  assert.equal(await s.getState().signoff('reviewer', 'pw'), true);
+  assert.equal(s.getState().shift!.batches[0].state, 'closed');
+  assert.equal(s.getState().shift!.batches[0].signoffs.length, 2);
+  assert.deepEqual(f.calls.filter((c) => c.name === 'reports.shift').at(-1)!.input, { from: 0, to: 1000 }, 'the same range is reloaded');
+  // Closed from another window: the event reloads the shift too.
+  closed = false;
+  await s.getState().loadShift({ from: 0, to: 1000 });
+  closed = true;
+  s.getState().changed('B1');
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(s.getState().shift!.batches[0].state, 'closed');
+});

@@ -84,7 +84,9 @@ export function ShiftReport({ store, range }: { store: ReportsStore; range: Rang
         <>
           <p className={verdict(shift.reconciliation).ok ? 'notice notice-ok' : 'notice notice-warn'}>
             {t('recon.good')}: {shift.reconciliation.good} · {t('recon.spoiled')}: {shift.reconciliation.spoiled} · {t('recon.yield')}: {percentText(shift.yield)} ·{' '}
-            {verdict(shift.reconciliation).text}
+            {shift.missingFigures.length
+              ? shift.missingFigures.map((m) => t('shift.lacks', { batch: m.batchId, figures: m.figures.map((f) => t(`shift.figure.${f}`)).join(', ') })).join(' ')
+              : verdict(shift.reconciliation).text}
           </p>
           {shift.batches.length === 0 ? (
             <p className="hint">{t('shift.empty')}</p>
