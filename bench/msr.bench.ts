@@ -7,7 +7,8 @@ import { makePtyPair } from '../tests/support/pty';
 import { openSerialPort } from '../electron/devices/serial/link';
 import { MsrEncoder } from '../electron/devices/msr/driver';
 import { createMagstripeModule } from '../electron/devices/msr/module';
-import { command, CMD, dataBlock, writeCommand, type Tracks } from '../electron/devices/msr/protocol';
+import { command, CMD, writeCommand, type Tracks } from '../electron/devices/msr/protocol';
+import { readAnswer as emulatorReadAnswer, ST } from '../electron/sim/msr/manual';
 import { runEncoderEmulatorOnTty } from '../electron/sim/msr/tty';
 import { formatTracks } from '../shared/magstripe/tracks';
 import { CardRecordSchema } from '../shared/domain/record';
@@ -24,7 +25,7 @@ const tracks = formatTracks(product.magstripe!, record) as Tracks;
 const writeBytes = writeCommand(tracks);
 const readBytes = command(CMD.readIso);
 const writeAnswer = Buffer.from([0x1b, 0x30]);
-const readAnswer = Buffer.concat([dataBlock(tracks), Buffer.from([0x1b, 0x30])]);
+const readAnswer = emulatorReadAnswer(tracks, ST.ok);
 const ctx: StepContext = {
   cardId: 1, batchId: 'bench', recordIndex: 0, record, product, slot: 1, attempt: 1, signal: new AbortController().signal,
   progress: () => {}, note: () => {},

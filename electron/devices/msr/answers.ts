@@ -1,4 +1,5 @@
-import { ANSWER, ESC, STATUS_BYTES, parseDataBlock, type Tracks } from './protocol';
+import { ANSWER, ESC, STATUS_BYTES, type Tracks } from './protocol';
+import { BARE_OK, answerShape, isOk, parseReadAnswer } from './read-answer';
 
 // Recognizers for the encoder's answers in a receive buffer that may hold them in pieces and
 // after stray bytes (line noise, a late answer to a command that timed out). Each scans for
@@ -32,22 +33,24 @@ export function scanAnswer(buf: Buffer, accepted: readonly number[]): Scan<numbe
   });
 }
 
-export interface ReadAnswer {
-  tracks: Tracks;
-  status: number;
-}
+export type ReadAnswer = { tracks: Tracks; status: number } | { unparsed: string };
 
-/** A read answer: data block then `1B <status>`; a bare status (no block) is an answer too. */
+/**
+ * A read answer (see read-answer.ts). A bare non-OK status is an answer too (the encoder refused
+ * before reading); a broken block or a bare OK is returned as `unparsed` with the bytes' shape.
+ */
 export function scanReadAnswer(buf: Buffer): Scan<ReadAnswer> {
   return scan(buf, (b, i) => {
     if (i + 1 >= b.length) return 'incomplete';
     const second = b[i + 1];
-    if (second !== ANSWER.dataBlock) return STATUS_BYTES.has(second) ? { value: { tracks: [null, null, null], status: second }, end: i + 2 } : 'no';
-    const block = parseDataBlock(b, i);
-    if (block.kind === 'incomplete') return 'incomplete';
-    if (block.kind === 'bad') return 'no';
-    const st = scanStatus(b.subarray(i + block.length));
-    if (!st.found) return 'incomplete';
-    return { value: { tracks: block.tracks, status: st.value }, end: i + block.length + st.end };
+    if (second !== ANSWER.dataBlock) {
+      if (!STATUS_BYTES.has(second)) return 'no';
+      const value = isOk(second) ? { unparsed: `${BARE_OK} (${answerShape(b.subarray(i, i + 2))})` } : { tracks: [null, null, null] as Tracks, status: second };
+      return { value, end: i + 2 };
+    }
+    const r = parseReadAnswer(b, i);
+    if (r.kind === 'incomplete') return 'incomplete';
+    if (r.kind === 'bad') return { value: { unparsed: `${r.why} (${answerShape(b.subarray(i))})` }, end: b.length };
+    return { value: { tracks: r.tracks, status: r.status }, end: r.end };
   });
 }

@@ -126,9 +126,10 @@ export class MsrEncoder implements Device {
     if (st !== STATUS.ok) throw statusError(this.id, 'write ISO', st);
   }
 
-  /** Reads the three tracks; sentinels are stripped if the encoder returns them; blank = null. */
+  /** Reads the three tracks; the sentinels the encoder returns are stripped; empty = null. */
   async readTracks(): Promise<Tracks> {
     const a = await this.cardCommand('read ISO', command(CMD.readIso), scanReadAnswer);
+    if ('unparsed' in a) throw new DeviceError(this.id, MSR_ERROR.PROTOCOL, `${this.id}: read ISO answer not understood: ${a.unparsed}`, { command: 'read ISO' });
     if (a.status !== STATUS.ok) throw statusError(this.id, 'read ISO', a.status);
     return a.tracks.map((t, i) => (t ? stripFraming((i + 1) as TrackNo, t) || null : null)) as Tracks;
   }

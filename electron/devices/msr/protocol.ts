@@ -1,8 +1,8 @@
-// The MSR206/MSR605 command set (serial, 9600 8N1), the subset the station uses. Shared by the
-// driver and the emulator (electron/sim/msr) so both speak the same bytes.
+// The MSR206/MSR605 command set (serial, 9600 8N1), the subset the station uses, for the driver
+// only: the emulator (electron/sim/msr/manual.ts) is written from the manual on its own.
 //
-// Track data inside a data block travels without sentinels and LRC: the encoder adds them on
-// write. On read some firmware returns them; the driver strips them (see readBlock parsing).
+// Track data inside a write data block travels without sentinels and LRC: the encoder adds
+// them. A read answer carries them (read-answer.ts parses it; the driver strips them).
 
 export const ESC = 0x1b;
 export const FS = 0x1c;
@@ -72,54 +72,4 @@ export function eraseSelect(tracks: readonly (1 | 2 | 3)[]): number {
   if (tracks.includes(2)) s |= 2;
   if (tracks.includes(3)) s |= 4;
   return s === 1 ? 0 : s;
-}
-
-export function eraseTracksOf(select: number): (1 | 2 | 3)[] | null {
-  if (select === 0) return [1];
-  if (select > 7) return null;
-  const out: (1 | 2 | 3)[] = [];
-  if (select & 1) out.push(1);
-  if (select & 2) out.push(2);
-  if (select & 4) out.push(3);
-  return out.length ? out : null;
-}
-
-export type BlockParse = { kind: 'incomplete' } | { kind: 'bad' } | { kind: 'ok'; tracks: Tracks; length: number };
-
-/**
- * Parses a data block starting at `buf[at]` (which must be `1B 73`). Track sections may be
- * missing (then null). Returns how many bytes it used, or that more bytes are needed, or
- * that the bytes cannot be a block.
- */
-export function parseDataBlock(buf: Buffer, at = 0): BlockParse {
-  if (buf.length - at < 2) return { kind: 'incomplete' };
-  if (buf[at] !== ESC || buf[at + 1] !== ANSWER.dataBlock) return { kind: 'bad' };
-  const tracks: Tracks = [null, null, null];
-  let i = at + 2;
-  let current = -1;
-  let start = i;
-  const close = (end: number) => {
-    if (current >= 0) tracks[current] = buf.toString('latin1', start, end);
-  };
-  while (i < buf.length) {
-    const b = buf[i];
-    if (b === END_MARK && i + 1 < buf.length && buf[i + 1] === FS) {
-      close(i);
-      return { kind: 'ok', tracks, length: i + 2 - at };
-    }
-    if (b === END_MARK && i + 1 === buf.length) return { kind: 'incomplete' };
-    if (b === ESC) {
-      if (i + 1 >= buf.length) return { kind: 'incomplete' };
-      const n = buf[i + 1];
-      if (n < 1 || n > 3) return { kind: 'bad' };
-      close(i);
-      current = n - 1;
-      i += 2;
-      start = i;
-      continue;
-    }
-    if (b < 0x20 || b > 0x7e) return { kind: 'bad' };
-    i++;
-  }
-  return { kind: 'incomplete' };
 }

@@ -12,6 +12,8 @@ export const MSR_ERROR = {
   ERASE_FAILED: 'ERASE_FAILED',
   UNKNOWN_STATUS: 'UNKNOWN_STATUS',
   UNEXPECTED_ANSWER: 'UNEXPECTED_ANSWER',
+  /** An answer that does not follow the manual's framing. */
+  PROTOCOL: 'PROTOCOL',
   OFFLINE: 'OFFLINE',
   CLOSED: 'CLOSED',
 } as const;

@@ -1,5 +1,5 @@
 import { blankStripe, type SimCard } from '../world';
-import { ANSWER, CMD, ESC, STATUS, dataBlock, eraseTracksOf, parseDataBlock, type Tracks } from '../../devices/msr/protocol';
+import { COMM_OK, ESC, HI, LED_OPS, LO, OP, ST, commandLength, eraseTracks, parseWriteBlock, readAnswer, type EmuTracks } from './manual';
 import type { MemoryLinkFarEnd } from '../../devices/serial/link';
 import { fire, type Fault } from './faults';
 
@@ -7,10 +7,12 @@ import { fire, type Fault } from './faults';
 // It keeps the stripe of whatever card sits at the encoder position (asked through getCard),
 // a coercivity, and fault switches for the failures a real line sees.
 //
-// Conventions where the protocol leaves room (documented in docs/msr.md):
+// Its bytes follow the MSR605 programmer's manual (manual.ts), not the driver's code. Conventions
+// where the manual leaves room (documented in docs/msr.md):
 // - no card at the head: write/read answer status 39 (invalid swipe); erase answers 41;
-// - reading a card whose tracks are all blank answers an empty block and status 31;
+// - reading a card whose tracks are all blank answers every track `1B 2B` and status 31;
 // - track data with characters outside the track's set, or too long: status 32;
+// - the sensor test waits for a card at the head (checked every 50 ms) until a reset;
 // - raw read/write and unknown commands: status 34.
 
 /** Where the emulator sits: the far end of a MemoryLink, or a serial port on a pty. */
@@ -42,6 +44,8 @@ export interface EncoderFaults {
   noise: Fault;
   /** Answers trickle out one byte at a time. */
   chunked: boolean;
+  /** The RAM test answers 1B 41. */
+  ramError: Fault;
 }
 
 export interface EncoderDelays {
@@ -76,7 +80,7 @@ const MAX_DATA = [76, 37, 104];
 const NOISE = Buffer.from([0x00, 0xff, 0x1b, 0x1b, 0x0a, 0x7f]);
 
 export class EncoderEmulator {
-  readonly faults: EncoderFaults = { writeError: false, readError: false, noCard: false, garbleRead: false, silent: false, noise: false, chunked: false };
+  readonly faults: EncoderFaults = { writeError: false, readError: false, noCard: false, garbleRead: false, silent: false, noise: false, chunked: false, ramError: false };
   readonly stats: EncoderStats = { commands: 0, writes: 0, reads: 0, erases: 0, resets: 0 };
   coercivity: 'hi' | 'lo' = 'hi';
   private rx: Buffer = Buffer.alloc(0);
@@ -85,6 +89,7 @@ export class EncoderEmulator {
   private readonly delays: EncoderDelays;
   private readonly getCard: () => SimCard | null;
   private readonly off: () => void;
+  private sensorWait: NodeJS.Timeout | null = null;
 
   constructor(private readonly port: EmulatorPort, opts: EncoderEmulatorOptions = {}) {
     const base = opts.delays === 'realistic' ? REALISTIC_DELAYS : opts.delays === 'none' || !opts.delays ? NO_DELAYS : { ...NO_DELAYS, ...opts.delays };
@@ -114,6 +119,12 @@ export class EncoderEmulator {
 
   stop(): void {
     this.off();
+    this.cancelSensorTest();
+  }
+
+  private cancelSensorTest(): void {
+    if (this.sensorWait) clearInterval(this.sensorWait);
+    this.sensorWait = null;
   }
 
   private onBytes(chunk: Buffer): void {
@@ -144,23 +155,20 @@ export class EncoderEmulator {
   private take(buf: Buffer): number {
     if (buf.length < 2) return 0;
     const code = buf[1];
-    const need = code === CMD.erase || code === CMD.setDensity ? 3 : code === 0x6f ? 5 : 2;
+    const need = commandLength(code);
     if (buf.length < need) return 0;
     let used = need;
-    let block: Tracks | null = null;
-    if (code === CMD.writeIso) {
-      const p = parseDataBlock(buf, 2);
+    let block: EmuTracks | null = null;
+    if (code === OP.writeIso) {
+      const p = parseWriteBlock(buf, 2);
       if (p.kind === 'incomplete') return 0;
-      if (p.kind === 'bad') used = buf.length; // cannot resynchronise inside a broken block: drop it
-      else {
-        used = 2 + p.length;
-        block = p.tracks;
-      }
+      used = p.used; // a broken block cannot be resynchronised inside: dropped whole
+      if (p.kind === 'ok') block = p.tracks;
     }
     this.stats.commands++;
     if (fire(this.faults, 'silent')) return used;
     const arg = buf[2];
-    this.enqueue(() => this.answer(code, arg, block, code === CMD.writeIso && !block));
+    this.enqueue(() => this.answer(code, arg, block, code === OP.writeIso && !block));
     return used;
   }
 
@@ -168,74 +176,95 @@ export class EncoderEmulator {
     this.work = this.work.then(job, job);
   }
 
-  private async answer(code: number, arg: number, block: Tracks | null, badBlock: boolean): Promise<void> {
+  private async answer(code: number, arg: number, block: EmuTracks | null, badBlock: boolean): Promise<void> {
     const d = this.delays;
+    if (LED_OPS.has(code)) return; // the manual: LED commands have no response
     switch (code) {
-      case CMD.reset:
+      case OP.reset:
         this.stats.resets++;
         this.coercivity = 'hi';
+        this.cancelSensorTest();
         return;
-      case CMD.commTest:
-        return this.send([ESC, ANSWER.commTestOk], d.commandMs);
-      case CMD.setHiCo:
-      case CMD.setLoCo:
-        this.coercivity = code === CMD.setHiCo ? 'hi' : 'lo';
-        return this.send([ESC, STATUS.ok], d.commandMs);
-      case CMD.getCoercivity:
-        return this.send([ESC, this.coercivity === 'hi' ? ANSWER.hiCo : ANSWER.loCo], d.commandMs);
-      case CMD.setDensity:
-      case 0x6f:
-        return this.send([ESC, STATUS.ok], d.commandMs);
-      case CMD.model:
+      case OP.commTest:
+        return this.send([ESC, COMM_OK], d.commandMs);
+      case OP.sensorTest:
+        return this.sensorTest();
+      case OP.ramTest:
+        return this.send([ESC, fire(this.faults, 'ramError') ? ST.fail : ST.ok], d.commandMs);
+      case OP.setHiCo:
+      case OP.setLoCo:
+        this.coercivity = code === OP.setHiCo ? 'hi' : 'lo';
+        return this.send([ESC, ST.ok], d.commandMs);
+      case OP.getCo:
+        return this.send([ESC, this.coercivity === 'hi' ? HI : LO], d.commandMs);
+      case OP.setBpi:
+      case OP.setBpc:
+      case OP.setLeadingZeros:
+        return this.send([ESC, ST.ok], d.commandMs);
+      case OP.model:
         return this.send([ESC, 0x33, 0x53], d.commandMs);
-      case CMD.firmware:
+      case OP.firmware:
         return this.send(Buffer.concat([Buffer.from([ESC]), Buffer.from('REV-SIM1', 'latin1')]), d.commandMs);
-      case CMD.writeIso:
+      case OP.writeIso:
         return this.write(block, badBlock);
-      case CMD.readIso:
+      case OP.readIso:
         return this.read();
-      case CMD.erase:
+      case OP.erase:
         return this.erase(arg);
       default:
-        return this.send([ESC, STATUS.invalidCommand], d.commandMs);
+        return this.send([ESC, ST.badCommand], d.commandMs);
     }
   }
 
-  private async write(block: Tracks | null, badBlock: boolean): Promise<void> {
+  /** Answers 1B 30 once a card is at the head; a reset (or stop) ends the wait unanswered. */
+  private sensorTest(): Promise<void> {
+    this.cancelSensorTest();
+    if (this.getCard()) return this.send([ESC, ST.ok], this.delays.readMs);
+    this.sensorWait = setInterval(() => {
+      if (!this.getCard()) return;
+      this.cancelSensorTest();
+      this.enqueue(() => this.send([ESC, ST.ok], 0));
+    }, 50);
+    this.sensorWait.unref?.();
+    return Promise.resolve();
+  }
+
+  private async write(block: EmuTracks | null, badBlock: boolean): Promise<void> {
     this.stats.writes++;
-    if (badBlock || !block || !block.every((t, i) => t == null || validTrack(i, t))) return this.send([ESC, STATUS.commandFormatError], this.delays.commandMs);
+    if (badBlock || !block || !block.every((t, i) => t == null || validTrack(i, t))) return this.send([ESC, ST.formatError], this.delays.commandMs);
     const card = this.card();
-    if (!card) return this.send([ESC, STATUS.invalidSwipe], this.delays.writeMs);
-    if (fire(this.faults, 'writeError')) return this.send([ESC, STATUS.readWriteError], this.delays.writeMs);
+    if (!card) return this.send([ESC, ST.badSwipe], this.delays.writeMs);
+    if (fire(this.faults, 'writeError')) return this.send([ESC, ST.rwError], this.delays.writeMs);
     block.forEach((t, i) => {
       if (t) card.stripe.tracks[i] = t;
     });
     card.stripe.coercivity = this.coercivity;
-    return this.send([ESC, STATUS.ok], this.delays.writeMs);
+    return this.send([ESC, ST.ok], this.delays.writeMs);
   }
 
   private async read(): Promise<void> {
     this.stats.reads++;
+    const none: EmuTracks = [null, null, null];
     const card = this.card();
-    if (!card) return this.send(Buffer.concat([dataBlock([null, null, null]), Buffer.from([ESC, STATUS.invalidSwipe])]), this.delays.readMs);
-    if (fire(this.faults, 'readError')) return this.send(Buffer.concat([dataBlock([null, null, null]), Buffer.from([ESC, STATUS.readWriteError])]), this.delays.readMs);
-    const tracks = [...card.stripe.tracks] as Tracks;
-    if (tracks.every((t) => !t)) return this.send(Buffer.concat([dataBlock(tracks), Buffer.from([ESC, STATUS.readWriteError])]), this.delays.readMs);
+    if (!card) return this.send(readAnswer(none, ST.badSwipe), this.delays.readMs);
+    if (fire(this.faults, 'readError')) return this.send(readAnswer(none, ST.rwError), this.delays.readMs);
+    const tracks = [...card.stripe.tracks] as EmuTracks;
+    if (tracks.every((t) => !t)) return this.send(readAnswer(none, ST.rwError), this.delays.readMs);
     if (fire(this.faults, 'garbleRead')) {
       const i = tracks.findIndex((t) => !!t);
       tracks[i] = garble(tracks[i]!);
     }
-    return this.send(Buffer.concat([dataBlock(tracks), Buffer.from([ESC, STATUS.ok])]), this.delays.readMs);
+    return this.send(readAnswer(tracks, ST.ok), this.delays.readMs);
   }
 
   private async erase(select: number): Promise<void> {
     this.stats.erases++;
-    const which = eraseTracksOf(select);
-    if (!which) return this.send([ESC, STATUS.commandFormatError], this.delays.commandMs);
+    const which = eraseTracks(select);
+    if (!which) return this.send([ESC, ST.formatError], this.delays.commandMs);
     const card = this.card();
-    if (!card) return this.send([ESC, ANSWER.eraseFail], this.delays.eraseMs);
+    if (!card) return this.send([ESC, ST.fail], this.delays.eraseMs);
     for (const t of which) card.stripe.tracks[t - 1] = null;
-    return this.send([ESC, STATUS.ok], this.delays.eraseMs);
+    return this.send([ESC, ST.ok], this.delays.eraseMs);
   }
 
   private async send(bytes: number[] | Buffer, delayMs: number): Promise<void> {

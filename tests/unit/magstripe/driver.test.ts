@@ -187,10 +187,13 @@ test('partial answers, garbage and unknown statuses from a scripted far end', as
   await assert.rejects(enc.setCoercivity('lo'), (e: DeviceError) => e.code === 'INVALID_COMMAND' && /set Lo-Co failed/.test(e.message));
   answer = () => [Buffer.from([0x1b, 0x32])];
   await assert.rejects(enc.writeTracks([T1, null, null]), (e: DeviceError) => e.code === 'COMMAND_FORMAT');
-  // A read answered by a bare status, and by a broken block followed by a good one.
+  // A read answered by a bare error status, and by a broken block: the broken block is a
+  // protocol error (it could hide anything), not skipped for whatever follows.
   answer = () => [Buffer.from([0x1b, 0x31])];
   await assert.rejects(enc.readTracks(), (e: DeviceError) => e.code === 'READ_WRITE_ERROR');
   answer = () => [Buffer.from('\x1b\x73\x1b\x09xx', 'latin1'), block];
+  await assert.rejects(enc.readTracks(), (e: DeviceError) => e.code === 'PROTOCOL' && /1B 73 1B 09/.test(e.message));
+  answer = () => [block];
   assert.deepEqual(await enc.readTracks(), [T1, T2, null]);
   // A late answer to a timed-out command is not taken for the next one's.
   answer = () => [];
