@@ -90,7 +90,12 @@ export async function main(argv: string[]): Promise<number> {
       const log = openLogReader(config);
       try {
         const r = log.audit.verify({ archiveDir: join(config.dataDirAbs, 'log-archive') });
-        if (r.ok) process.stdout.write(`log intact: ${r.count} entries\n`);
+        if (r.ok) {
+          const anchor = r.anchor
+            ? `; the head was anchored at ${r.anchor.seq} on ${new Date(r.anchor.at).toISOString()} (${r.anchor.source})`
+            : '; no anchor of the head was found outside the database, so a removal of the newest entries cannot be ruled out';
+          process.stdout.write(`log intact: ${r.count} entries${anchor}\n`);
+        }
         else process.stdout.write(`LOG TAMPERED: entry ${r.firstBadSeq} ${r.problem}: ${r.message}\n`);
         return r.ok ? 0 : 3;
       } finally {

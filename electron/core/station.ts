@@ -160,6 +160,7 @@ export class Station {
       // Whatever a device did on the way out, the store is closed cleanly and the stop is logged.
       try {
         this.log({ type: 'station.stop', severity: 'info', outcome: 'success', origin: this.origin, resource: 'station', message: 'station stopped' });
+        this.audit.anchor();
         this.db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         this.keys.close();

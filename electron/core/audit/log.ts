@@ -8,6 +8,7 @@ import { queryAudit } from './query';
 import { AuditIndexer } from './indexer';
 import { applyRetention } from './retention';
 import { verifyAudit } from './verify';
+import { ANCHOR_EVERY, headFileFor, readHeadFile, signedAnchors, writeHeadFile, type Anchor } from './anchor';
 import type {
   AuditEntry, AuditEntryInput, AuditFilter, AuditPage, DataValue, RetentionOptions, RetentionResult, VerifyOptions, VerifyResult,
 } from './types';
@@ -18,7 +19,12 @@ const MAX_MESSAGE = 8000;
 
 export interface AuditLogOptions {
   now?: () => number;
+  /** Where the head is anchored; default the head file beside a file-backed database, null for none. */
+  headFile?: string | null;
 }
+
+/** A card's outcome (or a supervisor's decision on it): the head is anchored after each. */
+const CARD_OUTCOME = /^card\.(passed|failed|interrupted|reject|rework)/;
 
 type Listener = (entries: AuditEntry[]) => void;
 
@@ -40,9 +46,13 @@ export class AuditLog {
   private trusted = false;
   private readonly txMany: (inputs: readonly AuditEntryInput[]) => AuditEntry[];
   private readonly indexer: AuditIndexer;
+  readonly headFile: string | null;
+  private anchoredSeq = -1;
+  private anchorError: Error | null = null;
 
   constructor(readonly db: Database, opts: AuditLogOptions = {}) {
     this.now = opts.now ?? Date.now;
+    this.headFile = opts.headFile === undefined ? headFileFor(db) : opts.headFile;
     migrate(db, AUDIT_DOMAIN, AUDIT_MIGRATIONS);
     this.insertRow = db.prepare('INSERT INTO audit_chain (seq, canon, hash) VALUES (?, ?, ?)');
     this.readTail = db.prepare('SELECT seq, hash, ts FROM audit_log ORDER BY seq DESC LIMIT 1');
@@ -73,9 +83,55 @@ export class AuditLog {
       out = this.txMany(es);
     }
     this.trusted = !outer;
+    // Only a head this object committed itself is anchored: one inside a caller's transaction may yet roll back.
+    if (!outer && this.headFile) this.maybeAnchor(out);
     this.indexer.schedule();
     this.emit(out);
     return out;
+  }
+
+  /** Anchors the head now (e.g. before a report is signed or the station stops); false when it could not be written. */
+  anchor(): boolean {
+    if (!this.headFile || this.db.inTransaction) return false;
+    const h = this.head();
+    return this.writeAnchor(h.seq, h.hash);
+  }
+
+  /** The last error writing the head file (a full disk), null once a write succeeded again. */
+  lastAnchorError(): Error | null {
+    return this.anchorError;
+  }
+
+  /** Every anchor of the head found outside the chain: the head file and the signed reconciliations. */
+  anchors(): Anchor[] {
+    const out = signedAnchors(this.db);
+    if (this.headFile) {
+      const a = readHeadFile(this.headFile);
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  private maybeAnchor(out: readonly AuditEntry[]): void {
+    const last = out[out.length - 1];
+    if (this.anchoredSeq < 0) this.anchoredSeq = safeHeadSeq(this.headFile!);
+    if (last.seq - this.anchoredSeq < ANCHOR_EVERY && !out.some((e) => CARD_OUTCOME.test(e.type))) return;
+    this.writeAnchor(last.seq, last.hash);
+  }
+
+  private writeAnchor(seq: number, hash: string): boolean {
+    if (seq <= 0) return false;
+    try {
+      // synchronous FULL (2) or EXTRA (3): the head is made as durable as the entry it names.
+      writeHeadFile(this.headFile!, { seq, hash, at: this.now() }, (this.db.pragma('synchronous', { simple: true }) as number) >= 2);
+      this.anchoredSeq = seq;
+      this.anchorError = null;
+      return true;
+    } catch (e) {
+      // The entry is committed; the anchor is retried at the next outcome. A full disk is the store's to report.
+      this.anchorError = e as Error;
+      return false;
+    }
   }
 
   /** Called after each append with the new entries; returns the unsubscribe function. */
@@ -111,8 +167,16 @@ export class AuditLog {
     this.indexer.cancel();
   }
 
+  /** Verifies the chain, and against the anchors of its head found outside it (unless opts.anchors says otherwise). */
   verify(opts: VerifyOptions = {}): VerifyResult {
-    return verifyAudit(this.db, opts);
+    if (opts.anchors) return verifyAudit(this.db, opts);
+    let anchors: Anchor[];
+    try {
+      anchors = this.anchors();
+    } catch (e) {
+      return { ok: false, firstBadSeq: 0, problem: 'removed', message: `the head anchor cannot be read: ${(e as Error).message}` };
+    }
+    return verifyAudit(this.db, { ...opts, anchors });
   }
 
   /** Writes the matching entries as CSV through `write`; returns how many were written. */
@@ -190,6 +254,14 @@ export class AuditLog {
         // A subscriber (the UI feed) failing must not fail the append that already committed.
       }
     }
+  }
+}
+
+function safeHeadSeq(path: string): number {
+  try {
+    return readHeadFile(path)?.seq ?? 0;
+  } catch {
+    return 0;
   }
 }
 

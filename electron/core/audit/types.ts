@@ -81,14 +81,29 @@ export interface AuditPage {
 
 export type ChainProblem = 'changed' | 'removed' | 'reordered' | 'inserted';
 
+export interface AnchorRef {
+  seq: number;
+  hash: string;
+  /** When it was anchored (ms). */
+  at: number;
+  /** Where it was found: 'head file', 'reviewer sign-off of batch B1', 'closing of batch B1'. */
+  source: string;
+}
+
 export type VerifyResult =
-  | { ok: true; count: number; firstSeq: number | null; headSeq: number | null; headHash: string; archivedFiles: number }
+  | {
+      ok: true; count: number; firstSeq: number | null; headSeq: number | null; headHash: string; archivedFiles: number;
+      /** The newest anchor the chain was checked against; null when none was found (truncation of the newest entries is then not ruled out). */
+      anchor?: AnchorRef | null;
+    }
   | { ok: false; firstBadSeq: number; problem: ChainProblem; message: string };
 
 export interface VerifyOptions {
   onProgress?(done: number, total: number): void;
   /** Also verify the archive files (needs the directory applyRetention wrote them to). */
   archiveDir?: string;
+  /** Heads anchored outside the chain (head file, signed reports): the chain must reach each and hold its hash. */
+  anchors?: readonly AnchorRef[];
 }
 
 export interface RetentionOptions {

@@ -5,7 +5,8 @@ import { readArchiveFile } from './archive-file';
 import { CHUNK, chunkSql, ChunkHasher, entriesIntact } from './chunk-hasher';
 import { verifyRanges } from './range-verify';
 import { CHAIN_TAG, decodeCanon, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
-import type { ChainProblem, VerifyOptions, VerifyResult } from './types';
+import { anchorDate, storeActivity } from './anchor';
+import type { AnchorRef, ChainProblem, VerifyOptions, VerifyResult } from './types';
 
 // Walks the chain in seq order and names the first entry that breaks it. How a break is
 // classified (a hand edit leaves a recognisable trace):
@@ -124,6 +125,46 @@ interface ArchiveRow {
 }
 
 export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResult {
+  const archivedHashes = new Map<number, string>();
+  const r = verifyChain(db, opts, new Set((opts.anchors ?? []).map((a) => a.seq)), archivedHashes);
+  if (!r.ok) return r;
+  const anchored = checkAnchors(db, r, opts.anchors ?? [], archivedHashes);
+  if (anchored.ok && r.count === 0 && r.headSeq == null) {
+    // Nothing in the chain and no anchor: the store says whether there should have been.
+    const a = storeActivity(db);
+    if (a.batches || a.cards || a.signoffs) {
+      return fail(1, 'removed', `the log holds no entries, but the store holds ${a.batches} batches, ${a.cards} cards and ${a.signoffs} sign-offs: the log was emptied`);
+    }
+  }
+  return anchored;
+}
+
+/**
+ * The chain must reach every anchor and hold the anchored hash at its seq. The newest anchor is
+ * checked first, so a truncation is named with the most that is missing.
+ */
+function checkAnchors(db: Database, r: Extract<VerifyResult, { ok: true }>, anchors: readonly AnchorRef[], archivedHashes: Map<number, string>): VerifyResult {
+  const sorted = [...anchors].sort((a, b) => b.seq - a.seq || b.at - a.at);
+  const head = r.headSeq ?? 0;
+  const online = db.prepare('SELECT hash FROM audit_chain WHERE seq = ?').pluck(true);
+  const checkpoint = db.prepare('SELECT last_hash FROM audit_archive WHERE last_seq = ?').pluck(true);
+  for (const a of sorted) {
+    const when = `${anchorDate(a.at)} (${a.source})`;
+    if (a.seq > head) {
+      const what = a.seq === head + 1 ? `entry ${a.seq} is missing` : `entries ${head + 1}–${a.seq} are missing`;
+      const ends = head ? `the log ends at entry ${head}` : 'the log holds no entries';
+      return fail(head + 1, 'removed', `${what}: the head was anchored at ${a.seq} on ${when}, and ${ends}`);
+    }
+    const have = (online.get(a.seq) as string | undefined) ?? archivedHashes.get(a.seq) ?? (checkpoint.get(a.seq) as string | undefined);
+    // An anchor inside an archive that was not read (no archiveDir) cannot be compared here.
+    if (have !== undefined && have !== a.hash) {
+      return fail(a.seq, 'changed', `entry ${a.seq} is not the entry anchored there on ${when}: the log was rewritten from there or before`);
+    }
+  }
+  return { ...r, anchor: sorted[0] ?? null };
+}
+
+function verifyChain(db: Database, opts: VerifyOptions, anchorSeqs: Set<number>, archivedHashes: Map<number, string>): Extract<VerifyResult, { ok: true }> | Failure {
   const archives = db.prepare('SELECT file, first_seq, last_seq, first_prev_hash, last_hash, entries, sha256, purged_at FROM audit_archive ORDER BY first_seq').all() as ArchiveRow[];
   // How many entries are online, from the seq range (two index probes): count(*) walks every page
   // of the table, an eighth of a whole verify on its own before any entry is checked. It only sizes
@@ -161,6 +202,7 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
         const contentOk = sha256Hex(CHAIN_TAG + JSON.stringify(r.slice(0, 15))) === r[15];
         const bad = checkRow(r[0] as number, r[14] as string, r[15] as string, contentOk, st, look);
         if (bad) return { ...bad, message: `${bad.message} (archive file ${a.file})` };
+        if (anchorSeqs.has(r[0] as number)) archivedHashes.set(r[0] as number, r[15] as string);
       }
       if (st.expectSeq !== a.last_seq + 1) return fail(st.expectSeq, 'removed', `archive file ${a.file} ends at entry ${st.expectSeq - 1} but should hold entries up to ${a.last_seq}`);
       if (st.prevHash !== a.last_hash) return fail(a.last_seq, 'changed', `archive file ${a.file} does not end with the hash recorded for it in the database`);
@@ -174,7 +216,7 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
   if (cp) Object.assign(st, { expectSeq: cp.last_seq + 1, prevHash: cp.last_hash });
   return verifyOnline(online);
 
-  function verifyOnline(total: number): VerifyResult {
+  function verifyOnline(total: number): Extract<VerifyResult, { ok: true }> | Failure {
     let after = -1;
     if (online >= PARALLEL_MIN) {
       const from = st.expectSeq - 1;
@@ -200,7 +242,7 @@ export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResul
   // the answers are taken in order, at most IN_FLIGHT chunks behind. A chunk found wrong puts the
   // state back to where that chunk began and is walked entry by entry, exactly as without a
   // worker, so the first bad entry and its classification do not depend on the worker.
-  function walkOnline(total: number, hasher: ChunkHasher | null, from: number): VerifyResult {
+  function walkOnline(total: number, hasher: ChunkHasher | null, from: number): Extract<VerifyResult, { ok: true }> | Failure {
     const chunks = db.prepare(CHUNK_SQL).raw(true);
     const page = db.prepare(PAGE_SQL).raw(true);
     const look = dbLookups(db);

@@ -30,7 +30,7 @@ export interface ReportDeps {
   batch(batchId: string): BatchInfo;
   counts(batchId: string): Counts;
   setBatchState(batchId: string, state: 'closed'): void;
-  audit: { head(): { seq: number; hash: string }; query(f: AuditFilter): AuditPage };
+  audit: { head(): { seq: number; hash: string }; query(f: AuditFilter): AuditPage; anchor?(): boolean };
   log(e: AuditEntryInput): void;
   devices(): { id: string; name: string }[];
   now?: () => number;
@@ -97,6 +97,8 @@ export class ReportService {
         });
       }
     });
+    // The signed head and the head file agree from here on: a log cut back behind either is named.
+    this.d.audit.anchor?.();
     return this.batchReport(batchId);
   }
 
@@ -140,6 +142,8 @@ export class ReportService {
         });
       }
     });
+    // The signed head and the head file agree from here on: a log cut back behind either is named.
+    this.d.audit.anchor?.();
     return this.batchReport(batchId);
   }
 

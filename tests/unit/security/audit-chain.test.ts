@@ -39,7 +39,7 @@ test('entries are numbered, timed and chained; the hash is SHA-256 of the docume
   // Re-derive the hash independently from the documented canonical form.
   const canon = 'perso-audit-v1\n' + JSON.stringify([1, a.ts, 'card.done', 'info', 'success', 'op1', 'station', 'card:1', 'B1', 1, null, null, 'card 1 done', '{"a":"x","z":1}', GENESIS_HASH]);
   assert.equal(a.hash, createHash('sha256').update(canon).digest('hex'));
-  assert.deepEqual(s.audit.verify(), { ok: true, count: 2, firstSeq: 1, headSeq: 2, headHash: b.hash, archivedFiles: 0 });
+  assert.deepEqual(s.audit.verify(), { ok: true, count: 2, firstSeq: 1, headSeq: 2, headHash: b.hash, archivedFiles: 0, anchor: null });
 });
 
 test('time in the log never goes backwards', (t) => {
