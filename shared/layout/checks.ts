@@ -1,5 +1,6 @@
 import { CARD, CHIP_KEEP_OUT, ID_LINE, NAME_AREA, boxOnCard, boxesOverlap, mirrorBox, stripeBand, type Box } from './geometry';
 import { EMBOSS_FONTS } from './emboss-fonts';
+import { GRBL_LINE_BUFFER, GRBL_MAX_LINE, longestLine } from './gcode';
 import type { ProductFeatures } from './features';
 import type { LayoutItem, TextItem } from './layout';
 import type { Side } from './template';
@@ -53,6 +54,11 @@ export function checkItems(items: readonly LayoutItem[], ctx: CheckContext): Fin
       add(it, 'size', `is ${mm(it.height)} mm; laser text needs a cap height of at least ${mm(MIN_LASER_CAP_HEIGHT)} mm`);
     if (it.kind === 'laserGraphic' && Math.min(it.pixelWidth, it.pixelHeight) < MIN_LASER_PIXEL)
       add(it, 'width', `gives pixels of ${it.pixelWidth.toFixed(3)} × ${it.pixelHeight.toFixed(3)} mm; the laser needs at least ${MIN_LASER_PIXEL} mm`);
+    if (it.kind === 'laserText' || (it.kind === 'laserGraphic' && it.power > 0)) {
+      const line = longestLine(it.box, it.power, it.feed);
+      if (line.length > GRBL_MAX_LINE)
+        add(it, line.field, `makes G-code lines of ${line.length} characters; GRBL 1.1 takes at most ${GRBL_MAX_LINE} (its line buffer is ${GRBL_LINE_BUFFER} bytes)`);
+    }
 
     if (!boxOnCard(b)) {
       if (b.x0 < 0 || b.x1 > CARD.width) add(it, 'x', `runs off the card: spans x ${mm(b.x0)}–${mm(b.x1)} mm on a card ${mm(CARD.width)} mm wide`);

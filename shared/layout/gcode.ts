@@ -14,6 +14,35 @@ export function f3(n: number): string {
   return s === '-0.000' ? '0.000' : s;
 }
 
+/**
+ * GRBL 1.1's line buffer (LINE_BUFFER_SIZE 80): a line holds at most 79 characters and its
+ * terminator; a longer one is refused with `error:11`. The receive buffer (128 bytes) is a
+ * different limit, for streaming.
+ */
+export const GRBL_LINE_BUFFER = 80;
+export const GRBL_MAX_LINE = GRBL_LINE_BUFFER - 1;
+
+export const travelLine = (x: number, y: number) => `G0 X${f3(x)} Y${f3(y)} S0`;
+export const cutLine = (x: number, y: number, power: number, feed: number) => `G1 X${f3(x)} Y${f3(y)} S${power} F${feed}`;
+
+/**
+ * The longest G-code line an element with this box, power and feed can produce (the cut line
+ * at the corner farthest from the origin), and the field that makes it long.
+ */
+export function longestLine(box: { x0: number; y0: number; x1: number; y1: number }, power: number, feed: number): { length: number; field: 'x' | 'y' | 'power' | 'feed' } {
+  const wider = (a: number, b: number) => (f3(a).length >= f3(b).length ? a : b);
+  const x = wider(box.x0, box.x1);
+  const y = wider(box.y0, box.y1);
+  const words: [string, 'x' | 'y' | 'power' | 'feed'][] = [
+    [f3(x), 'x'],
+    [f3(y), 'y'],
+    [String(power), 'power'],
+    [String(feed), 'feed'],
+  ];
+  const field = words.reduce((a, b) => (b[0].length > a[0].length ? b : a))[1];
+  return { length: cutLine(x, y, power, feed).length, field };
+}
+
 export function laserJobs(layout: CardLayout): LaserJob[] {
   if (layout.masked) throw new Error('laserJobs needs the unmasked layout (masking is for display only)');
   const jobs: LaserJob[] = [];
@@ -22,9 +51,8 @@ export function laserJobs(layout: CardLayout): LaserJob[] {
     for (const it of layout[side]) {
       if (it.kind === 'laserText') {
         for (const pl of it.strokes) {
-          g.push(`G0 X${f3(pl[0][0])} Y${f3(pl[0][1])} S0`);
-          for (let i = 1; i < pl.length; i++)
-            g.push(i === 1 ? `G1 X${f3(pl[i][0])} Y${f3(pl[i][1])} S${it.power} F${it.feed}` : `G1 X${f3(pl[i][0])} Y${f3(pl[i][1])}`);
+          g.push(travelLine(pl[0][0], pl[0][1]));
+          for (let i = 1; i < pl.length; i++) g.push(i === 1 ? cutLine(pl[i][0], pl[i][1], it.power, it.feed) : `G1 X${f3(pl[i][0])} Y${f3(pl[i][1])}`);
         }
       } else if (it.kind === 'laserGraphic') {
         // Serpentine: every other row runs right to left, so travel stays short.
@@ -36,8 +64,8 @@ export function laserJobs(layout: CardLayout): LaserJob[] {
           const runs = reverse ? pending.slice().reverse() : pending;
           for (const l of runs) {
             const [a, b] = reverse ? [l.x1, l.x0] : [l.x0, l.x1];
-            g.push(`G0 X${f3(a)} Y${f3(l.y)} S0`);
-            g.push(`G1 X${f3(b)} Y${f3(l.y)} S${it.power} F${it.feed}`);
+            g.push(travelLine(a, l.y));
+            g.push(cutLine(b, l.y, it.power, it.feed));
           }
           pending = [];
         };
