@@ -10,14 +10,18 @@ import type { AnchorRef, ChainProblem, VerifyOptions, VerifyResult } from './typ
 
 // Walks the chain in seq order and names the first entry that breaks it. How a break is
 // classified (a hand edit leaves a recognisable trace):
-// - a seq is missing                          → 'removed' (the missing seq)
+// - a seq is missing                          → 'removed', or 'reordered' when it comes later
+//                                                (archive lines swapped)
 // - the link is right but the content is not  → 'changed', or 'inserted' when the next entry
 //                                                links to the same predecessor (it was written
-//                                                around this one)
+//                                                around this one) or, for the newest entry, when
+//                                                no anchor names its hash (a made-up hash)
 // - the link skips back to the one before     → 'inserted' (the entry in between)
 // - the link points to an entry further on    → 'reordered'
-// - the link points nowhere                   → 'removed' (an entry before it was taken out and
-//                                                the rest renumbered, or the link was altered)
+// - the link points nowhere                   → 'inserted' when the next entry links to the one
+//                                                before (a made-up entry), else 'removed' (an
+//                                                entry before it was taken out and the rest
+//                                                renumbered, or the link was altered)
 
 /** Online entries below which starting a hashing worker costs more than it saves. */
 const PARALLEL_MIN = 30_000;
@@ -36,8 +40,12 @@ interface State {
 interface Lookups {
   /** Seq of the entry whose stored hash is h, if any. */
   seqOfHash(h: string): number | null;
-  /** prev_hash of the entry right after seq, if any. */
-  prevHashAfter(seq: number): string | null;
+  /** prev_hash of the entry right after seq, if any; undefined when no entry follows it. */
+  prevHashAfter(seq: number): string | null | undefined;
+  /** Whether an entry numbered seq comes later (an archive file is read in its own line order). */
+  comesLater(seq: number): boolean;
+  /** The hash anchored outside the chain for seq (head file, sign-off), if any. */
+  anchoredHash(seq: number): string | null;
 }
 
 type Failure = { ok: false; firstBadSeq: number; problem: ChainProblem; message: string };
@@ -75,6 +83,9 @@ function chunkInSequence(c: Chunk, st: State): boolean {
 /** Checks one entry given its seq (its position), its link and whether its content matches its hash. */
 function checkRow(seq: number, prev: string | null, stored: string, contentOk: boolean, st: State, look: Lookups): Failure | null {
   if (seq !== st.expectSeq) {
+    if (seq > st.expectSeq && look.comesLater(st.expectSeq)) {
+      return fail(st.expectSeq, 'reordered', `entries ${st.expectSeq} and ${seq} are swapped: entry ${seq} comes before entry ${st.expectSeq}`);
+    }
     if (seq > st.expectSeq) {
       const what = st.expectSeq === seq - 1 ? `entry ${st.expectSeq} is missing` : `entries ${st.expectSeq}–${seq - 1} are missing`;
       return fail(st.expectSeq, 'removed', `${what}: entry ${seq} follows entry ${st.expectSeq - 1}`);
@@ -89,8 +100,15 @@ function checkRow(seq: number, prev: string | null, stored: string, contentOk: b
       st.expectSeq = seq + 1;
       return null;
     }
-    if (look.prevHashAfter(seq) === st.prevHash) {
+    const next = look.prevHashAfter(seq);
+    if (next === st.prevHash) {
       return fail(seq, 'inserted', `entry ${seq} was not written by the log: the entry after it links directly to entry ${seq - 1}`);
+    }
+    // The newest entry: nothing after it vouches for its hash, only an anchor can. Anchored, it
+    // was written by the log and changed since; not anchored, its hash is made up.
+    const anchored = look.anchoredHash(seq);
+    if (next === undefined && anchored !== stored) {
+      return fail(seq, 'inserted', `entry ${seq} was not written by the log: its hash does not match its content, and neither a later entry nor an anchor of the head names that hash`);
     }
     return fail(seq, 'changed', `entry ${seq} was changed after it was written: its content no longer matches its hash`);
   }
@@ -100,6 +118,9 @@ function checkRow(seq: number, prev: string | null, stored: string, contentOk: b
   const target = look.seqOfHash(prev);
   if (target != null) {
     return fail(seq, 'reordered', `entry ${seq} is out of order: it links to the entry now at seq ${target} instead of entry ${seq - 1}`);
+  }
+  if (look.prevHashAfter(seq) === st.prevHash) {
+    return fail(seq, 'inserted', `entry ${seq} was not written by the log: its link is made up, and the entry after it links directly to entry ${seq - 1}`);
   }
   return fail(seq, 'removed', `the entry before ${seq} is missing or the link of entry ${seq} was altered: it does not link to entry ${seq - 1}`);
 }
@@ -195,7 +216,7 @@ function verifyChain(db: Database, opts: VerifyOptions, anchorSeqs: Set<number>,
       } catch (e) {
         return fail(a.first_seq, 'changed', `archive file ${a.file} (entries ${a.first_seq}–${a.last_seq}) cannot be read: ${(e as Error).message}`);
       }
-      const look = memoryLookups(rows);
+      const look = memoryLookups(rows, opts.anchors ?? []);
       for (const r of rows) {
         if ((r[0] as number) > a.last_seq) return fail(r[0] as number, 'inserted', `archive file ${a.file} holds entry ${r[0]} beyond its recorded last entry ${a.last_seq}`);
         firstSeq ??= r[0] as number;
@@ -245,7 +266,7 @@ function verifyChain(db: Database, opts: VerifyOptions, anchorSeqs: Set<number>,
   function walkOnline(total: number, hasher: ChunkHasher | null, from: number): Extract<VerifyResult, { ok: true }> | Failure {
     const chunks = db.prepare(CHUNK_SQL).raw(true);
     const page = db.prepare(PAGE_SQL).raw(true);
-    const look = dbLookups(db);
+    const look = dbLookups(db, opts.anchors ?? []);
     const pending: { id: number; after: number; count: number; start: State }[] = [];
     let after = from;
     let n = 0;
@@ -332,19 +353,26 @@ function verifyChain(db: Database, opts: VerifyOptions, anchorSeqs: Set<number>,
   }
 }
 
-function dbLookups(db: Database): Lookups {
+function dbLookups(db: Database, anchors: readonly AnchorRef[]): Lookups {
   return {
+    comesLater: () => false,
+    anchoredHash: (seq) => anchors.find((a) => a.seq === seq)?.hash ?? null,
     seqOfHash: (h) => (db.prepare('SELECT seq FROM audit_chain WHERE hash = ? LIMIT 1').get(h) as { seq: number } | undefined)?.seq ?? null,
     prevHashAfter: (seq) => {
       const r = db.prepare('SELECT seq, canon, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT 1').get(seq) as { seq: number; canon: unknown; hash: string } | undefined;
-      return r ? storedEntry(r.seq, r.canon, r.hash).prev : null;
+      return r ? storedEntry(r.seq, r.canon, r.hash).prev : undefined;
     },
   };
 }
 
-function memoryLookups(rows: unknown[][]): Lookups {
+function memoryLookups(rows: unknown[][], anchors: readonly AnchorRef[]): Lookups {
   return {
     seqOfHash: (h) => (rows.find((r) => r[15] === h)?.[0] as number | undefined) ?? null,
-    prevHashAfter: (seq) => (rows.find((r) => (r[0] as number) > seq)?.[14] as string | undefined) ?? null,
+    prevHashAfter: (seq) => {
+      const r = rows.find((x) => (x[0] as number) > seq);
+      return r ? ((r[14] as string | undefined) ?? null) : undefined;
+    },
+    comesLater: (seq) => rows.some((r) => r[0] === seq),
+    anchoredHash: (seq) => anchors.find((a) => a.seq === seq)?.hash ?? null,
   };
 }
