@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ipcCallChannel } from '../../../shared/contract/channels';
+import { installElectronStub } from '../../support/electron-stub';
+
+// What ships is the bundle, not the sources the other tests run: this builds with the project's
+// own build and runs the bundled main process (dist/electron/main.cjs) under Node, with a stub
+// `electron`, through its real paths — first run writes the demo station on the simulators, the
+// page logs in over IPC, runs the sample batch, and exports the batch and shift reports as PDF
+// and CSV and the log as CSV.
+const root = new URL('../../..', import.meta.url).pathname;
+
+test('the bundled main process runs a batch on the simulators and exports PDF and CSV', async () => {
+  const out = join(root, 'test-artifacts', 'bundle');
+  rmSync(out, { recursive: true, force: true });
+  const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--out', out], { cwd: root, encoding: 'utf8' });
+  assert.equal(b.status, 0, b.stderr);
+
+  const userData = mkdtempSync(join(tmpdir(), 'perso-bundle-'));
+  const stub = installElectronStub(userData);
+  const errors: unknown[] = [];
+  const consoleError = console.error;
+  console.error = (...a: unknown[]) => errors.push(a);
+  try {
+    createRequire(import.meta.url)(join(out, 'electron', 'main.cjs'));
+    const win = await Promise.race([stub.window, new Promise<never>((_r, rej) => setTimeout(() => rej(new Error(`main.cjs opened no window: ${JSON.stringify(errors)} ${stub.exits}`)), 60_000).unref())]);
+    const ours = { sender: win.webContents, senderFrame: { url: win.url } };
+    const call = async <T = unknown>(name: string, input: unknown = {}): Promise<T> => {
+      const h = stub.handlers.get(ipcCallChannel(name));
+      assert.ok(h, `no IPC handler for ${name}`);
+      const env = (await h(ours, input)) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+      assert.ok(env.ok, `${name}: ${env.ok ? '' : `${env.error.code} ${env.error.message}`}`);
+      return env.value;
+    };
+
+    const creds = JSON.parse(readFileSync(join(userData, 'demo-users.json'), 'utf8'));
+    const me = await call<{ user: { role: string } }>('session.login', creds.supervisor);
+    assert.equal(me.user.role, 'supervisor');
+    const startedAt = Date.now() - 60_000;
+    await call('engine.start', { batchId: 'DEMO-0001' });
+    let state = '';
+    while (state !== 'finished') {
+      state = (await call<{ state: string }>('engine.status')).state;
+      assert.ok(['running', 'starting', 'finished', 'idle'].includes(state), `engine ${state}`);
+      if (state !== 'finished') await new Promise((r) => setTimeout(r, 50));
+    }
+    const counts = await call<{ passed: number; failed: number }>('queue.counts', { batchId: 'DEMO-0001' });
+    assert.deepEqual([counts.passed, counts.failed], [11, 1]);
+    assert.ok(win.webContents.sent.some((m) => m.name === 'card.updated'), 'the window was sent card events');
+
+    type Exported = { fileName: string; mime: string; base64: string; text: string | null };
+    const batchPdf = await call<Exported>('reports.export', { batchId: 'DEMO-0001', format: 'pdf' });
+    const pdf = Buffer.from(batchPdf.base64, 'base64');
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(pdf.length > 1000, `batch PDF of ${pdf.length} bytes`);
+    const shift = { from: startedAt, to: Date.now() + 60_000 };
+    const shiftPdf = await call<Exported>('reports.export', { shift, format: 'pdf' });
+    assert.equal(Buffer.from(shiftPdf.base64, 'base64').subarray(0, 5).toString('latin1'), '%PDF-');
+    const batchCsv = await call<Exported>('reports.export', { batchId: 'DEMO-0001', format: 'csv' });
+    assert.match(batchCsv.text ?? '', /DEMO-0001/);
+    const logCsv = await call<{ csv: string; rows: number }>('log.export', { filter: { batchId: 'DEMO-0001' } });
+    assert.ok(logCsv.rows >= 12, `${logCsv.rows} log rows exported`);
+    assert.match(logCsv.csv, /card\.passed/);
+
+    stub.app.emit('window-all-closed');
+    while (!stub.exits.includes('quit')) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(errors, [], 'main.cjs reported no error');
+  } finally {
+    console.error = consoleError;
+  }
+});
