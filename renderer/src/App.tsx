@@ -8,7 +8,9 @@ import { OperatorScreen } from './screens/operator/OperatorScreen';
 import { Loading } from './components/States';
 import { ErrorBox } from './components/ErrorBox';
 import { TaskBar } from './components/TaskBar';
-import { shownView } from './views';
+import { LineStrip } from './components/LineStrip';
+import { useEmergencyKey } from './components/emergency';
+import { shownView, viewsFor } from './views';
 import { t } from './i18n/t';
 
 // Only the operator screen is in the first bundle: it is what the line waits for. The other
@@ -48,6 +50,9 @@ export function App() {
     };
   }, [user?.username, user?.role, stores]);
   const shown = shownView(user?.role, screen);
+  // Whoever may run the line can stop it from any view (F9), and sees its state there.
+  const runsLine = viewsFor(user?.role).includes('operator');
+  useEmergencyKey(stores.engine, runsLine);
 
   return (
     <div className="app">
@@ -65,6 +70,7 @@ export function App() {
         </div>
       )}
       <Header info={info} screen={shown} />
+      {runsLine && shown !== 'operator' && <LineStrip />}
       <TaskBar />
       <main id="main" className="main">
         {!info && !sessionError && <Loading label={t('app.loading')} />}

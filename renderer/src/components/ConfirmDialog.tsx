@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { t } from '../i18n/t';
+import { CLOSE_DIALOGS } from './emergency';
 
 // A modal built on <dialog>: the browser traps focus and Escape cancels. Used before every
 // action that cannot be undone.
@@ -19,6 +20,12 @@ export function ConfirmDialog(props: {
     if (d && !d.open) d.showModal();
     return () => d?.close();
   }, []);
+  // The emergency stop cancels whatever was being confirmed (see emergency.ts).
+  const onCancel = props.onCancel;
+  useEffect(() => {
+    window.addEventListener(CLOSE_DIALOGS, onCancel);
+    return () => window.removeEventListener(CLOSE_DIALOGS, onCancel);
+  }, [onCancel]);
   return (
     <dialog
       ref={ref}

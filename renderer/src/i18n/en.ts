@@ -99,6 +99,9 @@ export const en = {
   'engine.stopConfirm.body': 'Cards in the machine will be finished or failed and must then be decided by a supervisor. You can start the batch again later.',
   'engine.stopConfirm.ok': 'Stop the batch',
   'engine.batchLabel': 'Batch {id}',
+  'strip.title': 'The line',
+  'strip.counts': 'Done {done} of {total} · passed {passed} · failed {failed}',
+  'strip.toControls': 'Production controls',
 
   'queue.title': 'Card queue',
   'queue.filter': 'Show',

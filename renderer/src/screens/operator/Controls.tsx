@@ -7,18 +7,8 @@ import { Icon, type IconName } from '../../components/Icon';
 import { allowedActions, type EngineAction } from '../../stores/engine';
 import { actionForKey, SHORTCUTS } from './shortcuts';
 import { ReportEntry } from './ReportEntry';
+import { STATE_ICON } from './state-icon';
 import { t } from '../../i18n/t';
-
-const STATE_ICON: Record<string, IconName> = {
-  idle: 'dot',
-  running: 'play',
-  pausing: 'pause',
-  paused: 'pause',
-  stopping: 'stop',
-  stopped: 'stop',
-  estopped: 'estop',
-  finished: 'check',
-};
 
 /** Start / Pause / Resume / Stop / Emergency stop: large, labelled, with their keys. */
 export function Controls({ batchId }: { batchId: string | null }) {
@@ -40,7 +30,8 @@ export function Controls({ batchId }: { batchId: string | null }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const a = actionForKey(e.key, paused);
-      if (!a) return;
+      // F9 is handled for every view by components/emergency.ts.
+      if (!a || a === 'estop') return;
       e.preventDefault();
       run(a);
     };
