@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { openDatabase, type Db } from './store/db';
 import { lockDataDir } from './store/data-lock';
+import { securePermissions, type PermissionRepair } from './store/data-perms';
 import { migrate } from './store/migrate';
 import { CORE_MIGRATIONS } from './store/core-migrations';
 import { CardStore, toCardRow } from './store/card-store';
@@ -86,7 +87,9 @@ export class Station {
     const { config } = opts;
     const unlock = lockDataDir(config.dataDirAbs);
     let db: Db;
+    let repairs: PermissionRepair[];
     try {
+      repairs = securePermissions(config.dataDirAbs);
       db = openDatabase(join(config.dataDirAbs, 'station.db'), config.durability);
     } catch (e) {
       unlock();
@@ -94,6 +97,9 @@ export class Station {
     }
     migrate(db, 'core', CORE_MIGRATIONS);
     const audit = new AuditLog(db);
+    for (const r of repairs) {
+      audit.append({ type: 'store.permissions', severity: 'warn', outcome: 'success', origin: opts.origin, resource: 'station', message: `${r.path} was open to other users (mode ${r.was.toString(8)}); set to ${r.now.toString(8)}`, data: { path: r.path, was: r.was.toString(8), now: r.now.toString(8) } });
+    }
     const vault = RecordVault.open(join(config.dataDirAbs, 'record.key'));
     const store = new CardStore(db, vault);
     const products = new ProductRegistry(opts.checks);

@@ -1,5 +1,6 @@
-import { openSync, writeSync, closeSync, readFileSync, unlinkSync, mkdirSync } from 'node:fs';
+import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir } from './data-perms';
 
 // One station per data directory: a second process opening the same store would run recovery on
 // the first one's cards in flight. The lock holds the owner's pid; a lock whose process is gone
@@ -21,7 +22,7 @@ function alive(pid: number): boolean {
 }
 
 export function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const path = join(dir, 'station.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

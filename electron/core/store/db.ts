@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir, makePrivateFile } from './data-perms';
 
 export type Db = Database.Database;
 export type Durability = 'full' | 'normal';
@@ -10,7 +10,11 @@ export type Durability = 'full' | 'normal';
 // before the next device action starts; `normal` only survives a process crash (for benches
 // and tests that measure the engine, not the disk).
 export function openDatabase(path: string, durability: Durability = 'full'): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // SQLite gives -wal and -shm the database file's mode, so the file is made 0600 before it opens it.
+    makePrivateDir(dirname(path));
+    makePrivateFile(path);
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
