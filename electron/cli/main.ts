@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve, join, basename } from 'node:path';
 import { userInfo } from 'node:os';
-import { parseArgs, str, UsageError } from './args';
+import { int, num, oneOf, parseArgs, str, UsageError } from './args';
+import { HELP, usageFor } from './usage';
 import { writeDemo } from './demo';
 import { bootStation } from '../boot';
 import { loadConfig } from '../core/config';
@@ -13,47 +14,34 @@ import { ValidationError, formatProblem } from '../../shared/domain/problems';
 // The headless command line: `perso-station <command>`. It runs the same core as the app.
 // Commands that act on the station are logged with origin "cli" and the OS user: whoever can
 // run them can read the data directory anyway.
-const HELP = `perso-station <command> [options]
-
-  demo --dir D [--no-import] [--cards N] [--time-scale X] [--pcsc]
-        write a demo station (config, product, sample batch, one user per role) running on simulators;
-        --pcsc puts its chip heads on pcscd's vpcd readers (Virtual PCD 00 00/01) instead of in-process readers
-  import FILE --config D/station.json
-        validate and import a batch file (JSON perso-batch/1 or CSV); refuses it whole on any problem
-  run --config D/station.json [--batch ID | --file FILE] [--report OUT.json]
-        process the queue to the end and write each card's outcome; exits non-zero only if it could not run
-        (4: the line paused for a person — jam, cover, hopper — and the run stopped there)
-  logs --config D/station.json [--format json|csv] [--batch ID] [--type T] [--severity S] [--text WORDS] [--limit N]
-        query the station log
-  audit verify --config D/station.json
-        check the log's hash chain; names the first entry that was changed, removed or reordered
-  serve --config D/station.json [--port P]
-        serve the station UI on a loopback port (for a browser, without Electron)
-  sim encoder|machine|laser --tty PATH
-        run a device emulator on one end of a pty pair (make the pair with socat)
-  sim card [--port 35963] [--issuer D/sim-issuer.json]
-        insert a virtual GlobalPlatform card into pcscd's vpcd reader on that port
-`;
 
 const operator = () => `cli:${userInfo().username}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === 'help' || cmd === '--help') {
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     process.stdout.write(HELP);
     return cmd ? 0 : 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    const usage = usageFor(cmd, rest[0]);
+    if (!usage) throw new UsageError(`unknown command ${cmd}\n\n${HELP}`);
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   switch (cmd) {
     case 'demo': {
-      const a = parseArgs(rest, { bool: ['no-import', 'pcsc'], value: ['dir', 'cards', 'time-scale'] });
+      const a = parseArgs(rest, { bool: ['no-import', 'pcsc'], value: ['dir', 'cards', 'time-scale'], positionals: 0 });
       const dir = str(a, 'dir');
       if (!dir) throw new UsageError('demo needs --dir D');
-      const r = await writeDemo({ dir: resolve(dir), importSample: !a.flags['no-import'], cards: Number(str(a, 'cards') ?? 12), timeScale: Number(str(a, 'time-scale') ?? 0), pcsc: !!a.flags.pcsc });
+      const cards = int(a, 'cards', { min: 1, fallback: 12 });
+      const timeScale = num(a, 'time-scale', { min: 0, fallback: 0 });
+      const r = await writeDemo({ dir: resolve(dir), importSample: !a.flags['no-import'], cards, timeScale, pcsc: !!a.flags.pcsc });
       process.stdout.write(`Demo station written to ${resolve(dir)}\n  config: ${r.configPath}\n  sample batch: ${r.batchPath}\n  accounts: ${join(resolve(dir), 'demo-users.txt')}\n`);
       return 0;
     }
     case 'import': {
-      const a = parseArgs(rest, { value: ['config'] });
+      const a = parseArgs(rest, { value: ['config'], positionals: 1 });
       const file = a.positional[0];
       if (!file) throw new UsageError('import needs a FILE');
       const b = await boot(a);
@@ -69,13 +57,16 @@ export async function main(argv: string[]): Promise<number> {
     case 'run':
       return run(rest);
     case 'logs': {
-      const a = parseArgs(rest, { value: ['config', 'format', 'batch', 'type', 'severity', 'text', 'limit'] });
+      const a = parseArgs(rest, { value: ['config', 'format', 'batch', 'type', 'severity', 'text', 'limit'], positionals: 0 });
+      const format = oneOf(a, 'format', ['json', 'csv'] as const, 'json');
+      const severity = oneOf(a, 'severity', ['info', 'warn', 'error'] as const);
+      const limit = int(a, 'limit', { min: 1, fallback: 1000 });
       const log = openLogReader(loadConfig(requireConfig(a)));
       try {
-        const filter = { batchId: str(a, 'batch'), type: str(a, 'type'), severity: str(a, 'severity') as 'info' | 'warn' | 'error' | undefined, text: str(a, 'text') };
-        if ((str(a, 'format') ?? 'json') === 'csv') log.audit.exportCsv(filter, (chunk) => process.stdout.write(chunk));
+        const filter = { batchId: str(a, 'batch'), type: str(a, 'type'), severity, text: str(a, 'text') };
+        if (format === 'csv') log.audit.exportCsv(filter, (chunk) => process.stdout.write(chunk));
         else {
-          const page = log.audit.query({ ...filter, limit: Number(str(a, 'limit') ?? 1000), order: 'asc' });
+          const page = log.audit.query({ ...filter, limit, order: 'asc' });
           for (const e of page.rows) process.stdout.write(JSON.stringify(e) + '\n');
         }
         return 0;
@@ -84,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     case 'audit': {
-      const a = parseArgs(rest, { value: ['config'] });
+      const a = parseArgs(rest, { value: ['config'], positionals: 1 });
       if (a.positional[0] !== 'verify') throw new UsageError('audit verify --config D/station.json');
       const config = loadConfig(requireConfig(a));
       const log = openLogReader(config);
@@ -103,15 +94,18 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     case 'serve': {
-      const a = parseArgs(rest, { value: ['config', 'port', 'static'] });
+      const a = parseArgs(rest, { value: ['config', 'port', 'static'], positionals: 0 });
+      const port = int(a, 'port', { min: 0, max: 65535, fallback: 0 });
       const { serve } = await import('./serve');
-      await serve(requireConfig(a), Number(str(a, 'port') ?? 0), str(a, 'static'));
+      await serve(requireConfig(a), port, str(a, 'static'));
       return new Promise<number>(() => undefined);
     }
     case 'sim': {
-      const a = parseArgs(rest, { value: ['tty', 'time-scale', 'port', 'issuer'] });
+      const a = parseArgs(rest, { value: ['tty', 'time-scale', 'port', 'issuer'], positionals: 1 });
+      const timeScale = num(a, 'time-scale', { min: 0, fallback: 0 });
+      const port = int(a, 'port', { min: 1, max: 65535 });
       const { runSim } = await import('./sim');
-      await runSim(a.positional[0], str(a, 'tty'), Number(str(a, 'time-scale') ?? 0), { port: str(a, 'port') ? Number(str(a, 'port')) : undefined, issuer: str(a, 'issuer') });
+      await runSim(a.positional[0], str(a, 'tty'), timeScale, { port, issuer: str(a, 'issuer') });
       return new Promise<number>(() => undefined);
     }
     default:
@@ -130,7 +124,7 @@ function boot(a: ReturnType<typeof parseArgs>) {
 }
 
 async function run(rest: string[]): Promise<number> {
-  const a = parseArgs(rest, { value: ['config', 'batch', 'file', 'report'] });
+  const a = parseArgs(rest, { value: ['config', 'batch', 'file', 'report'], positionals: 0 });
   const b = await boot(a);
   const { station } = b;
   const startedAt = new Date().toISOString();

@@ -1,0 +1,48 @@
+// The CLI's usage texts, one per command and subcommand: `perso-station <command> --help` prints
+// its own, `perso-station --help` all of them.
+export const USAGE = {
+  demo: `perso-station demo --dir D [--no-import] [--cards N] [--time-scale X] [--pcsc]
+      write a demo station (config, product, sample batch, one user per role) running on simulators;
+      --cards N records in the sample batch (default 12); --time-scale X runs the simulators at X × real
+      device time (default 0: no waiting); --pcsc puts its chip heads on pcscd's vpcd readers
+      (Virtual PCD 00 00/01) instead of in-process readers`,
+  import: `perso-station import FILE --config D/station.json
+      validate and import a batch file (JSON perso-batch/1 or CSV); refuses it whole on any problem`,
+  run: `perso-station run --config D/station.json [--batch ID | --file FILE] [--report OUT.json]
+      process the queue to the end and write each card's outcome; exits non-zero only if it could not run
+      (4: the line paused for a person — jam, cover, hopper — and the run stopped there)`,
+  logs: `perso-station logs --config D/station.json [--format json|csv] [--batch ID] [--type T] [--severity info|warn|error] [--text WORDS] [--limit N]
+      query the station log (JSON lines, at most --limit entries, default 1000; or all as CSV)`,
+  audit: `perso-station audit verify --config D/station.json
+      check the log's hash chain; names the first entry that was changed, removed or reordered`,
+  serve: `perso-station serve --config D/station.json [--port P]
+      serve the station UI on a loopback port (for a browser, without Electron; default: a free port)`,
+  sim: `perso-station sim encoder|machine|laser --tty PATH [--time-scale X]
+      run a device emulator on one end of a pty pair (make the pair with socat)
+perso-station sim card [--port 35963] [--issuer D/sim-issuer.json]
+      insert a virtual GlobalPlatform card into pcscd's vpcd reader on that port`,
+  'sim encoder': `perso-station sim encoder --tty PATH [--time-scale X]
+      an MSR605-protocol magnetic stripe encoder on PATH (one end of a socat pty pair);
+      --time-scale X answers after X × the real device's delays (default 0: at once)`,
+  'sim machine': `perso-station sim machine --tty PATH [--time-scale X]
+      the card transport and embosser on PATH (one end of a socat pty pair)`,
+  'sim laser': `perso-station sim laser --tty PATH [--time-scale X]
+      a GRBL laser engraver on PATH (one end of a socat pty pair)`,
+  'sim card': `perso-station sim card [--port 35963] [--issuer D/sim-issuer.json] [--time-scale X]
+      insert a virtual GlobalPlatform card into pcscd's vpcd reader on that port, with the keys of a
+      demo's simulated issuer (or the GlobalPlatform test key)`,
+} as const;
+
+export type UsageTopic = keyof typeof USAGE;
+
+export const HELP = `perso-station <command> [options]     (every command answers --help)
+
+${(['demo', 'import', 'run', 'logs', 'audit', 'serve', 'sim'] as const).map((k) => USAGE[k]).join('\n')}
+`;
+
+/** The usage for `cmd [sub]`, the most specific one there is; null for an unknown command. */
+export function usageFor(cmd: string, sub: string | undefined): string | null {
+  const specific = `${cmd} ${sub}` as UsageTopic;
+  if (sub && specific in USAGE) return USAGE[specific];
+  return cmd in USAGE ? USAGE[cmd as UsageTopic] : null;
+}
