@@ -268,6 +268,10 @@ export class GrblLaser implements Device {
 
   private async handshake(): Promise<void> {
     this.splitter.reset();
+    // A new connection: what the old one saw is over. A controller still in alarm says so again
+    // after the reset below ([MSG:'$H'|'$X' to unlock], or an Alarm status report).
+    this.alarm = null;
+    this.locked = false;
     this.desync = true;
     this.flow.flush(LOST_OFFLINE);
     const banner = this.waitBanner(this.o.resetTimeoutMs);
@@ -363,6 +367,12 @@ export class GrblLaser implements Device {
       this.lastReport = r;
       this.pollSince = null;
       if (r.state === 'Alarm' && this.alarm === null) this.locked = true;
+      // The idle poll is the probe of a laser whose last job was refused: an Idle controller with
+      // no job left is ready again (the card already failed with the reason).
+      if (r.state === 'Idle' && this.problem && !this.job && !this.recovering) {
+        this.problem = null;
+        this.refresh();
+      }
       const waiters = this.reportWaiters.splice(0);
       for (const w of waiters) w(r);
       if (before !== r.state) this.refresh();

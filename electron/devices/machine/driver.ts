@@ -5,6 +5,7 @@ import type { LinkSource } from './port-keeper';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { REASONS } from '../../../shared/domain/reasons';
 import { LineSplitter, PortKeeper } from './port-keeper';
+import { Prober } from '../prober';
 import { MachineError, errorCodeOfWire } from './errors';
 import {
   FONT_CHARSET,
@@ -124,6 +125,8 @@ export class MachineDriver implements Device {
   private eventListeners = new Set<(e: MachineEvent) => void>();
   private heartbeat: NodeJS.Timeout | null = null;
   private queued = 0;
+  /** While the machine shows a command's problem (no answer, refusal), STATUS until it answers. */
+  private readonly prober: Prober;
 
   constructor(
     link: LinkSource,
@@ -132,6 +135,7 @@ export class MachineDriver implements Device {
     this.id = opts.id ?? 'machine';
     this.holder = new StatusHolder(this.id, 'machine', opts.name ?? 'Personalization machine');
     this.timeouts = { ...DEFAULT_MACHINE_TIMEOUTS, ...opts.timeouts };
+    this.prober = new Prober(() => this.probe(), opts.backoff);
     this.keeper = new PortKeeper({
       link,
       backoff: opts.backoff,
@@ -172,9 +176,11 @@ export class MachineDriver implements Device {
 
   async start(): Promise<void> {
     this.downReason = 'connecting';
+    this.prober.resume();
     await this.keeper.start();
   }
   async close(): Promise<void> {
+    this.prober.stop();
     this.stopHeartbeat();
     await this.keeper.close();
     this.failPending(new MachineError(this.id, 'OFFLINE', `${this.id}: closed`));
@@ -264,7 +270,29 @@ export class MachineDriver implements Device {
     this.splitter.reset();
     await this.identifyDirect();
     const st = await this.sendNow('STATUS', [], this.timeouts.identify);
+    // The machine answers again: what earlier commands ran into (the handshake's own "No answer
+    // to ID" included) is over.
+    this.lastProblem = null;
     this.applyStatus(st);
+  }
+
+  /** One probe of a machine in error: STATUS; it answers → the command's problem is over. */
+  private async probe(): Promise<boolean> {
+    if (!this.lastProblem || !this.keeper.isUp) return true;
+    if (this.queued > 0) return false; // a command is on its way: its answer tells
+    try {
+      await this.queryStatus();
+    } catch (e) {
+      // A machine that does not answer STATUS is treated as gone: the port keeper reconnects.
+      if (e instanceof MachineError && e.code === 'TIMEOUT') {
+        void this.keeper.drop('the machine stopped answering');
+        return true;
+      }
+      return false;
+    }
+    this.lastProblem = null;
+    this.refresh();
+    return true;
   }
 
   private async identifyDirect(): Promise<void> {
@@ -395,6 +423,7 @@ export class MachineDriver implements Device {
     }
     if (this.lastProblem) {
       this.holder.set('error', this.lastProblem.message, this.lastProblem.action);
+      this.prober.kick();
       return;
     }
     if (this.busyWith) {

@@ -7,12 +7,14 @@ import { scanAnswer, scanReadAnswer, scanStatus, type Scan } from './answers';
 import { ANSWER, CMD, STATUS, command, eraseSelect, writeCommand, type Tracks } from './protocol';
 import { MSR_ERROR, statusError } from './status';
 import { stripFraming, type TrackNo } from '../../../shared/magstripe/charset';
+import { Prober } from '../prober';
 
 // Driver for magnetic-stripe encoders that speak the MSR206/MSR605 command set over a serial
 // link. One command at a time; every command has a timeout; answers are recognized in a
 // buffer that tolerates arbitrary chunking and stray bytes. When the link goes away the
-// encoder turns offline and the driver reopens the port every `reopenMs` until it answers the
-// communication test again.
+// encoder turns offline and the driver reopens the port until it answers the communication
+// test again; after a command timed out (error) it sends the communication test until the
+// encoder answers. Both with a backoff from `reopenMs` doubling to `probeMaxMs`, by itself.
 
 export type Coercivity = 'hi' | 'lo';
 
@@ -24,8 +26,10 @@ export interface MsrEncoderOptions {
   commandTimeoutMs?: number;
   /** Timeout of write/read/erase. With a hand-swipe MSR605 it must cover the operator's swipe. */
   cardTimeoutMs?: number;
-  /** Interval between attempts to reopen a lost port. */
+  /** First pause before reopening a lost port or probing an encoder in error (default 250). */
   reopenMs?: number;
+  /** Longest pause between probes (default 5000). */
+  probeMaxMs?: number;
 }
 
 interface Pending {
@@ -43,7 +47,7 @@ export class MsrEncoder implements Device {
   private readonly holder: StatusHolder;
   private readonly commandTimeoutMs: number;
   private readonly cardTimeoutMs: number;
-  private readonly reopenMs: number;
+  private readonly prober: Prober;
   private rx: Buffer = EMPTY;
   private pending: Pending | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -51,7 +55,6 @@ export class MsrEncoder implements Device {
   private closed = false;
   private connecting = false;
   private ownClose = false;
-  private reopenTimer: NodeJS.Timeout | null = null;
   /** Coercivity last set on this connection; cleared on reconnect (the encoder may have reset). */
   private coercivity: Coercivity | null = null;
 
@@ -61,7 +64,7 @@ export class MsrEncoder implements Device {
     this.holder = new StatusHolder(opts.id, 'encoder', opts.name ?? 'Magnetic stripe encoder');
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 1000;
     this.cardTimeoutMs = opts.cardTimeoutMs ?? 5000;
-    this.reopenMs = opts.reopenMs ?? 500;
+    this.prober = new Prober(() => this.probe(), { initialMs: opts.reopenMs ?? 250, maxMs: opts.probeMaxMs ?? 5000 });
     this.link.onData((chunk) => this.onBytes(chunk));
     this.link.onClose((err) => this.onLinkClosed(err));
   }
@@ -78,14 +81,14 @@ export class MsrEncoder implements Device {
 
   async start(): Promise<void> {
     this.closed = false;
-    if (!(await this.connectOnce())) this.scheduleReopen();
+    this.prober.resume();
+    if (!(await this.connectOnce())) this.prober.kick();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.ready = false;
-    if (this.reopenTimer) clearTimeout(this.reopenTimer);
-    this.reopenTimer = null;
+    this.prober.stop();
     this.pending?.fail(new DeviceError(this.id, MSR_ERROR.CLOSED, `${this.id}: the driver was closed`));
     this.ownClose = true;
     try {
@@ -172,7 +175,10 @@ export class MsrEncoder implements Device {
         clearTimeout(timer);
         if (this.pending === pending) this.pending = null;
         if (err) {
-          if (err instanceof DeviceTimeoutError && this.ready) this.holder.set('error', `no answer to ${what}`, 'Check the encoder');
+          if (err instanceof DeviceTimeoutError && this.ready) {
+            this.holder.set('error', `no answer to ${what}`, 'Check the encoder');
+            this.prober.kick();
+          }
           reject(err);
         } else {
           if (this.ready && this.holder.get().state === 'error') this.holder.set('online', 'ready');
@@ -215,17 +221,17 @@ export class MsrEncoder implements Device {
     this.pending?.fail(lost);
     if (this.closed || this.ownClose) return;
     this.holder.set('offline', err ? 'disconnected' : 'port closed', OFFLINE_ACTION);
-    this.scheduleReopen();
+    this.prober.reset();
+    this.prober.kick();
   }
 
-  private scheduleReopen(): void {
-    if (this.closed || this.reopenTimer) return;
-    this.reopenTimer = setTimeout(async () => {
-      this.reopenTimer = null;
-      if (this.closed || this.ready) return;
-      if (!(await this.connectOnce())) this.scheduleReopen();
-    }, this.reopenMs);
-    this.reopenTimer.unref?.();
+  /** One probe: reconnect when offline, the communication test when in error; true = nothing more to do. */
+  private async probe(): Promise<boolean> {
+    if (this.closed) return true;
+    if (!this.ready) return this.connectOnce();
+    if (this.holder.get().state !== 'error') return true;
+    await this.communicationTest(); // a timeout keeps the error (and rejects: probe again later)
+    return true;
   }
 
   /** Opens the port and checks that an encoder answers; true when it is online. */
