@@ -18,6 +18,24 @@ const Reader = z.object({
   name: z.string().min(1),
 }).strict();
 
+/** Where the secure-channel master keys live (docs/hsm.md). Never the PIN itself: a 0600 file, an environment variable, or asked on the Keys screen. */
+const KeyStore = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('software'),
+    /** A product not marked test may use the software store only when this is set (banner and log entry at every start). */
+    allowProduction: z.boolean().default(false),
+  }).strict(),
+  z.object({
+    kind: z.literal('pkcs11'),
+    /** The HSM vendor's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so or p11-kit-client.so. */
+    module: z.string().min(1),
+    tokenLabel: z.string().min(1).max(32).optional(),
+    slot: z.number().int().min(0).optional(),
+    pin: z.union([z.object({ file: z.string().min(1) }).strict(), z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) }).strict(), z.literal('prompt')]),
+  }).strict().refine((k) => k.tokenLabel != null || k.slot != null, { message: 'give the token label or the slot' }),
+]);
+export type KeyStoreConfig = z.infer<typeof KeyStore>;
+
 export const StationConfigSchema = z.object({
   stationName: z.string().min(1).max(60).default('Perso Station'),
   dataDir: z.string().min(1),
@@ -41,6 +59,7 @@ export const StationConfigSchema = z.object({
     /** The simulated issuer's secrets (blank-card keys, issuer DEK): file relative to the config. */
     issuerFile: z.string().min(1),
   }).strict().optional(),
+  keyStore: KeyStore.default({ kind: 'software', allowProduction: false }),
   security: z.object({
     idleMinutes: z.number().min(1).max(240).default(15),
     maxFailedLogins: z.number().int().min(3).max(20).default(5),
@@ -58,6 +77,8 @@ export interface LoadedConfig extends StationConfig {
   dataDirAbs: string;
   productPaths: string[];
   issuerFileAbs: string | null;
+  /** The PIN file of a pkcs11 key store, resolved. */
+  pinFileAbs: string | null;
 }
 
 export function parseConfig(text: string, configPath: string): LoadedConfig {
@@ -80,6 +101,7 @@ export function parseConfig(text: string, configPath: string): LoadedConfig {
     dataDirAbs: resolve(base, c.dataDir),
     productPaths: c.products.map((p) => resolve(base, p)),
     issuerFileAbs: c.simulation ? resolve(base, c.simulation.issuerFile) : null,
+    pinFileAbs: c.keyStore.kind === 'pkcs11' && typeof c.keyStore.pin === 'object' && 'file' in c.keyStore.pin ? resolve(base, c.keyStore.pin.file) : null,
   };
 }
 

@@ -116,9 +116,12 @@ export class Station {
       unlock();
       throw e;
     }
+    if (deviceSet.keyStore) keys.useHsm(deviceSet.keyStore.writer);
     const station = new Station(config, db, audit, store, products, deviceSet, opts.origin, keys);
     station.unlock = unlock;
     station.log({ type: 'station.start', severity: 'info', outcome: 'success', origin: opts.origin, resource: 'station', message: `station "${config.stationName}" started (${opts.origin}); every user must log in again` });
+    if (config.keyStore.kind === 'software' && config.keyStore.allowProduction)
+      station.log({ type: 'keystore.software.production', severity: 'warn', outcome: 'success', origin: opts.origin, resource: 'keystore', message: 'the software key store is allowed for production products (keyStore.allowProduction): keys are not in an HSM' });
     for (const d of deviceSet.devices) await d.start();
     station.retention();
     station.retentionTimer = setInterval(() => station.retention(), 24 * 3600_000);

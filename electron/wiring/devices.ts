@@ -20,6 +20,7 @@ import { createPcscliteBinding } from '../devices/pcsc/pcsclite-binding';
 import type { PcscBinding } from '../devices/pcsc/binding';
 import { createChipModule } from '../devices/chip/chip-module';
 import { createSoftwareKeyProvider } from '../devices/chip/keys';
+import { createKeyStore } from './key-store';
 import { DirectTransport } from './direct-transport';
 import { withEmbossReadBack } from './emboss-readback';
 import type { EmbossJob } from '../../shared/layout/jobs';
@@ -65,10 +66,12 @@ export const createDevices: DeviceFactory = async ({ config, keys }) => {
   const modules: Partial<Record<StepKind, StepModule>> = {};
   // No machine: a real workstation runs in manual mode (the operator carries the card); a simulated one moves it instantly.
   let transport: CardTransport = !d.machine && !config.simulation ? new ManualTransport({ modules, devices }) : new DirectTransport();
+  const keyStore = createKeyStore(config, keys);
+  if (keyStore.device) devices.push(keyStore.device);
   if (readerService) {
     const heads = d.readers.map((r) => new ReaderDevice(readerService!, { id: r.id, match: r.name, name: `Chip head ${r.id}` }));
     devices.push(...heads);
-    modules.chip = createChipModule(heads, createSoftwareKeyProvider(async (id) => keys.lookup(id)));
+    modules.chip = createChipModule(heads, keyStore.provider);
   }
 
   if (d.machine) {
@@ -102,7 +105,8 @@ export const createDevices: DeviceFactory = async ({ config, keys }) => {
     devices,
     modules,
     transport,
-    extras: { simLine: sim, readerService },
+    extras: { simLine: sim, readerService, keyProvider: keyStore.provider },
+    ...(keyStore.hsm ? { keyStore: keyStore.hsm } : {}),
     async close() {
       for (const dev of devices) await dev.close().catch(() => undefined);
       await vpcd?.close();

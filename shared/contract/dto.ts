@@ -88,7 +88,7 @@ export function isNewerStatus(cur: EngineStatus | null, s: EngineStatus): boolea
 
 export const DeviceStatusSchema = z.object({
   id: z.string(),
-  kind: z.enum(['reader', 'encoder', 'machine', 'laser']),
+  kind: z.enum(['reader', 'encoder', 'machine', 'laser', 'keystore']),
   name: z.string(),
   state: z.enum(['online', 'busy', 'offline', 'error']),
   message: z.string().optional(),

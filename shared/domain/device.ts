@@ -1,4 +1,4 @@
-export type DeviceKind = 'reader' | 'encoder' | 'machine' | 'laser';
+export type DeviceKind = 'reader' | 'encoder' | 'machine' | 'laser' | 'keystore';
 export type DeviceState = 'online' | 'busy' | 'offline' | 'error';
 export interface DeviceStatus {
   id: string;

@@ -13,6 +13,7 @@ export const REASONS = {
   CHIP_TIMEOUT: { step: 'chip', summary: 'The chip did not answer in time', action: 'Rework the card; check the reader' },
   CHIP_READER_UNAVAILABLE: { step: 'chip', summary: 'The chip reader is not available', action: 'Check the reader connection and the PC/SC service' },
   CHIP_NO_KEY: { step: 'chip', summary: 'The key needed for this product is not loaded', action: 'Ask an administrator to load the product keys' },
+  CHIP_KEY_STORE: { step: 'chip', summary: 'The key store (HSM) is not available', action: 'Check the HSM token and its PIN (device panel); the station reconnects by itself' },
   MSR_WRITE_ERROR: { step: 'magstripe', summary: 'The stripe encoder reported a write error', action: 'Rework the card' },
   MSR_VERIFY_MISMATCH: { step: 'magstripe', summary: 'The stripe read back differs from what was written', action: 'Reject the card; check the encoder head' },
   MSR_NO_CARD: { step: 'magstripe', summary: 'No card at the stripe encoder', action: 'Check the card path to the encoder' },

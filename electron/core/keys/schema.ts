@@ -36,4 +36,12 @@ CREATE TABLE key_store_keys (
   tag BLOB NOT NULL
 );`,
   },
+  {
+    version: 2,
+    name: 'keys in an HSM',
+    up: `
+-- 'hsm': the key is a token object in the PKCS#11 key store; iv/ct/tag are empty and the row
+-- holds only what the key list shows (label, algorithm, KCV, custodians, who and when).
+ALTER TABLE key_store_keys ADD COLUMN location TEXT NOT NULL DEFAULT 'software' CHECK (location IN ('software', 'hsm'));`,
+  },
 ];

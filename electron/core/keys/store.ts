@@ -6,14 +6,20 @@ import { migrate } from '../store/migrate';
 import { isGpTestKey, kcv, KEY_LENGTHS, type KeyAlgorithm } from './kcv';
 import { deriveKek, loadSecret, KekError, type KekSource } from './kek';
 import { KEYS_DOMAIN, KEYS_MIGRATIONS } from './schema';
-import { open, seal } from './sealed';
+import { open, seal, type Sealed } from './sealed';
 import { KeyStoreError, type KeyInfo, type KeyMaterial, type KeyVault } from './types';
+import type { HsmKeyWriter } from '../../devices/pkcs11/hsm-keys';
 
 // The software key store: keys encrypted at rest under a KEK (kek.ts), created only through a
 // dual-control ceremony in which each custodian enters one component and sees only its KCV.
 // The components are XORed into an accumulator as they arrive and zeroed at once, so no
 // component is kept and nobody but the station process ever holds the whole key. Only KCVs go
 // to the audit log.
+//
+// With an HSM (useHsm), the same ceremony ends in the token instead: component KCVs and the key's
+// KCV are computed by the token, and the combined key exists in this process's memory only for
+// the C_CreateObject call that makes it a token object (sensitive, not extractable), then it is
+// zeroed. The database keeps only the key's metadata. Deleting a key needs two administrators.
 
 export interface KeyStoreOptions extends KekSource {
   now?: () => number;
@@ -50,7 +56,7 @@ interface Ceremony extends CeremonyStatus {
 
 interface KeyRow {
   id: string; label: string; algorithm: KeyAlgorithm; length: number; kcv: string; test: number; origin: 'ceremony' | 'test-import';
-  components: number; custodians: string; created_by: string; created_at: number; iv: Buffer; ct: Buffer; tag: Buffer;
+  components: number; custodians: string; created_by: string; created_at: number; iv: Buffer; ct: Buffer; tag: Buffer; location: 'software' | 'hsm';
 }
 
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -61,6 +67,9 @@ export class SoftwareKeyStore implements KeyVault {
   private readonly now: () => number;
   private readonly ttl: number;
   private readonly ceremonies = new Map<string, Ceremony>();
+  private hsm: HsmKeyWriter | null = null;
+  /** Key deletions asked for by one administrator, waiting for a second one. */
+  private readonly deletions = new Map<string, { by: string; at: number }>();
 
   constructor(private readonly db: Database, private readonly audit: AuditLog, opts: KeyStoreOptions) {
     this.now = opts.now ?? Date.now;
@@ -124,7 +133,7 @@ export class SoftwareKeyStore implements KeyVault {
       }
       if (!part || part.length !== c.length) throw new KeyStoreError('INVALID', `a component of this key is ${c.length} bytes (${c.length * 2} hex digits)`);
       if (part.every((b) => b === 0)) throw new KeyStoreError('WEAK_KEY', 'a component of all zeros adds no secrecy');
-      const partKcv = kcv(c.algorithm, part);
+      const partKcv = this.kcvOf(c.algorithm, part);
       if (c.entered.some((e) => e.kcv === partKcv)) {
         this.log('key.component', 'failure', custodian, c.keyId, `component for ${c.keyId} refused: same KCV ${partKcv} as an earlier component`, { ceremony: c.id, kcv: partKcv, reason: 'WEAK_KEY' });
         throw new KeyStoreError('WEAK_KEY', 'this component repeats an earlier one (same KCV): enter a different component');
@@ -183,7 +192,7 @@ export class SoftwareKeyStore implements KeyVault {
 
   lookup(keyId: string): KeyMaterial | null {
     const row = this.db.prepare('SELECT * FROM key_store_keys WHERE id = ?').get(keyId) as KeyRow | undefined;
-    if (!row) return null;
+    if (!row || row.location === 'hsm') return null;
     const material = open(this.kek, row, aad(row.id, row.algorithm, row.length, !!row.test));
     if (!material) throw new KeyStoreError('DAMAGED', `key ${keyId} cannot be decrypted: its stored record was altered or belongs to another key`);
     return { material, algorithm: row.algorithm, test: !!row.test };
@@ -216,12 +225,70 @@ export class SoftwareKeyStore implements KeyVault {
   }
 
   private store(m: { id: string; label: string; algorithm: KeyAlgorithm; test: boolean; origin: 'ceremony' | 'test-import'; custodians: string[]; createdBy: string }, key: Buffer): KeyInfo {
-    const check = kcv(m.algorithm, key);
-    const s = seal(this.kek, key, aad(m.id, m.algorithm, key.length, m.test));
-    this.db.prepare('INSERT INTO key_store_keys (id, label, algorithm, length, kcv, test, origin, components, custodians, created_by, created_at, iv, ct, tag) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)').run(
-      m.id, m.label, m.algorithm, key.length, check, m.test ? 1 : 0, m.origin, m.custodians.length, JSON.stringify(m.custodians), m.createdBy, this.now(), s.iv, s.ct, s.tag,
+    let check: string;
+    let s: Sealed = { iv: Buffer.alloc(0), ct: Buffer.alloc(0), tag: Buffer.alloc(0) };
+    if (this.hsm) check = this.onHsm(() => this.hsm!.createKey(m.id, m.algorithm, key));
+    else {
+      check = kcv(m.algorithm, key);
+      s = seal(this.kek, key, aad(m.id, m.algorithm, key.length, m.test));
+    }
+    this.db.prepare('INSERT INTO key_store_keys (id, label, algorithm, length, kcv, test, origin, components, custodians, created_by, created_at, iv, ct, tag, location) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)').run(
+      m.id, m.label, m.algorithm, key.length, check, m.test ? 1 : 0, m.origin, m.custodians.length, JSON.stringify(m.custodians), m.createdBy, this.now(), s.iv, s.ct, s.tag, this.hsm ? 'hsm' : 'software',
     );
     return toInfo(this.db.prepare('SELECT * FROM key_store_keys WHERE id = ?').get(m.id) as KeyRow);
+  }
+
+  /** From now on keys are made in the HSM: KCVs by the token, the key a token object. */
+  useHsm(writer: HsmKeyWriter): void {
+    this.hsm = writer;
+  }
+
+  get location(): 'software' | 'hsm' {
+    return this.hsm ? 'hsm' : 'software';
+  }
+
+  meta(keyId: string): { test: boolean } | null {
+    const row = this.db.prepare('SELECT test FROM key_store_keys WHERE id = ?').get(keyId) as { test: number } | undefined;
+    return row ? { test: !!row.test } : null;
+  }
+
+  /**
+   * Deleting a key needs two administrators: the first asks, a different one confirms. Returns
+   * 'pending' after the first, 'deleted' after the second.
+   */
+  deleteKey(keyId: string, by: Actor): 'pending' | 'deleted' {
+    this.require(by, 'key.manage', `key:${keyId}`);
+    const row = this.db.prepare('SELECT * FROM key_store_keys WHERE id = ?').get(keyId) as KeyRow | undefined;
+    if (!row) throw new KeyStoreError('NO_KEY', `key ${keyId} does not exist`);
+    const pending = this.deletions.get(keyId);
+    if (!pending || this.now() - pending.at > this.ttl) {
+      this.deletions.set(keyId, { by: by.username, at: this.now() });
+      this.log('key.delete.request', 'success', by, keyId, `${by.username} asked to delete key ${keyId} (KCV ${row.kcv}); a second administrator must confirm`, { kcv: row.kcv });
+      return 'pending';
+    }
+    if (pending.by.toLowerCase() === by.username.toLowerCase()) {
+      this.log('key.delete.request', 'failure', by, keyId, `${by.username} tried to confirm their own deletion of key ${keyId}`, { reason: 'SAME_CUSTODIAN' });
+      throw new KeyStoreError('SAME_CUSTODIAN', 'deleting a key needs a second administrator: another person must confirm');
+    }
+    if (row.location === 'hsm') this.onHsm(() => this.hsm ? this.hsm.deleteKey(keyId) : (() => { throw new KeyStoreError('HSM_UNAVAILABLE', 'this key is in an HSM and the station has no HSM key store configured'); })());
+    this.db.prepare('DELETE FROM key_store_keys WHERE id = ?').run(keyId);
+    this.deletions.delete(keyId);
+    this.log('key.delete', 'success', by, keyId, `key ${keyId} (KCV ${row.kcv}) deleted, asked by ${pending.by}, confirmed by ${by.username}`, { kcv: row.kcv, askedBy: pending.by });
+    return 'deleted';
+  }
+
+  private kcvOf(algorithm: KeyAlgorithm, value: Buffer): string {
+    return this.hsm ? this.onHsm(() => this.hsm!.kcv(algorithm, value)) : kcv(algorithm, value);
+  }
+
+  /** HSM calls: a token that is not there becomes a key-store refusal naming its state. */
+  private onHsm<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof KeyStoreError) throw e;
+      throw new KeyStoreError('HSM_UNAVAILABLE', `${(e as Error).message}`);
+    }
   }
 
   private exists(keyId: string): boolean {
@@ -265,6 +332,6 @@ function parseHex(hex: string): Buffer | null {
 function toInfo(r: KeyRow): KeyInfo {
   return {
     id: r.id, label: r.label, algorithm: r.algorithm, length: r.length, kcv: r.kcv, test: !!r.test, origin: r.origin,
-    components: r.components, custodians: JSON.parse(r.custodians), createdBy: r.created_by, createdAt: r.created_at,
+    components: r.components, custodians: JSON.parse(r.custodians), createdBy: r.created_by, createdAt: r.created_at, location: r.location ?? 'software',
   };
 }

@@ -13,6 +13,8 @@ export interface KeyInfo {
   custodians: string[];
   createdBy: string;
   createdAt: number;
+  /** software: sealed in the station database; hsm: a token object in the PKCS#11 key store. */
+  location: 'software' | 'hsm';
 }
 
 export interface KeyMaterial {
@@ -30,11 +32,13 @@ export interface KeyMaterial {
 export interface KeyVault {
   list(): KeyInfo[];
   lookup(keyId: string): KeyMaterial | null;
+  /** The station's record of a key (its test flag), wherever the key lives. */
+  meta(keyId: string): { test: boolean } | null;
 }
 
 export class KeyStoreError extends Error {
   constructor(
-    readonly code: 'FORBIDDEN' | 'INVALID' | 'KEY_EXISTS' | 'NO_CEREMONY' | 'SAME_CUSTODIAN' | 'TEST_KEY' | 'WEAK_KEY' | 'DAMAGED',
+    readonly code: 'FORBIDDEN' | 'INVALID' | 'KEY_EXISTS' | 'NO_CEREMONY' | 'SAME_CUSTODIAN' | 'TEST_KEY' | 'WEAK_KEY' | 'DAMAGED' | 'HSM_UNAVAILABLE' | 'NO_KEY',
     message: string,
   ) {
     super(message);

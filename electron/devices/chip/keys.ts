@@ -29,7 +29,7 @@ export interface OpenScpParams extends KeyCheck {
   securityLevel: SecurityLevel;
 }
 
-export type KeyRefusalCode = 'NO_KEY' | 'TEST_KEY_REFUSED' | 'WRONG_KEY_TYPE' | 'BAD_CARD_RESPONSE';
+export type KeyRefusalCode = 'NO_KEY' | 'TEST_KEY_REFUSED' | 'WRONG_KEY_TYPE' | 'BAD_CARD_RESPONSE' | 'KEY_STORE_UNAVAILABLE' | 'SOFTWARE_STORE_REFUSED';
 export interface KeyRefusal {
   ok: false;
   code: KeyRefusalCode;
@@ -76,15 +76,24 @@ function usable(rec: KeyRecord | null, p: KeyCheck): KeyRefusal | null {
  * A provider over a key lookup that returns key material. Like the core key vault's contract,
  * each lookup must return a fresh copy: the provider fills it with zeros once it has used it.
  */
-export function createSoftwareKeyProvider(lookup: (keyId: string) => Promise<KeyRecord | null>): ChipKeyProvider {
+export function createSoftwareKeyProvider(lookup: (keyId: string) => Promise<KeyRecord | null>, o: { production?: 'refuse' | 'allow' } = {}): ChipKeyProvider {
+  // The station passes 'refuse' unless its config sets keyStore.allowProduction (wiring/devices.ts).
+  const refused = (p: KeyCheck): KeyRefusal | null =>
+    o.production === 'refuse' && !p.allowTestKeys
+      ? refuse('SOFTWARE_STORE_REFUSED', `key "${p.keyId}": the product is not marked test and the station's keys are in the software key store (demo and training); use an HSM key store, or set keyStore.allowProduction in the station config`)
+      : null;
   return {
     async checkKey(p) {
+      const no = refused(p);
+      if (no) return no;
       const rec = await lookup(p.keyId);
       const verdict = usable(rec, p) ?? { ok: true as const };
       rec?.material.fill(0);
       return verdict;
     },
     async openScp(p) {
+      const no = refused(p);
+      if (no) return no;
       const rec = await lookup(p.keyId);
       try {
         const bad = usable(rec, p);

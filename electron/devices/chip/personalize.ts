@@ -3,7 +3,7 @@ import type { ChipProfile } from '../../../shared/chip/profile';
 import type { CardRecord } from '../../../shared/domain/record';
 import { describeSw, encodeApdu, swHex, type ApduChannel } from './apdu-channel';
 import { planStoreData, type DgiInput } from './dgi';
-import type { ChipKeyProvider, ScpCrypto } from './keys';
+import type { ChipKeyProvider, KeyRefusal, ScpCrypto } from './keys';
 import { ChipFailure, failureFromAbort, failureFromTransportError, type ChipLog, type ChipResult } from './result';
 import { findTag } from './tlv';
 
@@ -118,7 +118,7 @@ async function authenticate(o: PersonalizeOptions, run: Run, keep: (s: ScpCrypto
   });
   if (!opened.ok) {
     if (opened.code === 'BAD_CARD_RESPONSE') throw new ChipFailure('CHIP_AUTH_FAILED', `INITIALIZE UPDATE: ${opened.message}`, false);
-    throw new ChipFailure('CHIP_NO_KEY', opened.message, false);
+    throw keyFailure(opened);
   }
   const s = opened.session;
   keep(s);
@@ -134,6 +134,12 @@ async function authenticate(o: PersonalizeOptions, run: Run, keep: (s: ScpCrypto
   return s;
 }
 
+/** A key store that is down (HSM token absent, session lost) fails the card retryably with its own reason. */
+function keyFailure(r: KeyRefusal): ChipFailure {
+  if (r.code === 'KEY_STORE_UNAVAILABLE') return new ChipFailure('CHIP_KEY_STORE', r.message, true);
+  return new ChipFailure('CHIP_NO_KEY', r.message, false);
+}
+
 function bcdDigits(b: Buffer): string {
   return b.toString('hex').toUpperCase().replace(/F+$/, '');
 }
@@ -144,7 +150,7 @@ async function steps(o: PersonalizeOptions, run: Run, keep: (s: ScpCrypto) => vo
   const dgis = decodeDgis(o.record);
   run.step = 'key check';
   const kc = await o.keys.checkKey({ keyId: p.keyId, scp: p.scp, allowTestKeys: o.productIsTest });
-  if (!kc.ok) throw new ChipFailure('CHIP_NO_KEY', kc.message, false);
+  if (!kc.ok) throw keyFailure(kc);
 
   run.progress(0.02, 'select security domain');
   await run.ok('SELECT security domain', encodeApdu({ cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x00, data: Buffer.from(p.securityDomainAid, 'hex'), le: 0 }));

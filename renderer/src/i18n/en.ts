@@ -157,6 +157,7 @@ export const en = {
   'devices.kind.encoder': 'Stripe encoder',
   'devices.kind.machine': 'Machine',
   'devices.kind.laser': 'Laser',
+  'devices.kind.keystore': 'Key store',
   'devices.action': 'What to do: {action}',
   'devices.loadFailed': 'listing the devices',
 
@@ -253,6 +254,8 @@ export const en = {
   'reason.CHIP_READER_UNAVAILABLE.action': 'Check the reader connection and the smart-card service',
   'reason.CHIP_NO_KEY': 'The key needed for this product is not loaded',
   'reason.CHIP_NO_KEY.action': 'Ask an administrator to load the product keys',
+  'reason.CHIP_KEY_STORE': 'The key store (HSM) is not available',
+  'reason.CHIP_KEY_STORE.action': 'Check the HSM token and its PIN (device panel); the station reconnects by itself',
   'reason.MSR_WRITE_ERROR': 'The stripe encoder could not write the stripe',
   'reason.MSR_WRITE_ERROR.action': 'Rework the card',
   'reason.MSR_VERIFY_MISMATCH': 'The stripe read back differs from what was written',

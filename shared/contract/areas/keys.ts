@@ -21,6 +21,8 @@ export const KeyInfoSchema = z.object({
   custodians: z.array(z.string()),
   createdBy: z.string(),
   createdAt: z.number(),
+  /** software: sealed in the station database; hsm: a token object in the PKCS#11 key store. */
+  location: z.enum(['software', 'hsm']),
 });
 export type KeyInfoDto = z.infer<typeof KeyInfoSchema>;
 
@@ -69,6 +71,13 @@ export const KEYS_CALLS = {
   'keys.ceremony.status': { input: ceremonyRef, output: CeremonyStatusSchema },
   /** Open ceremonies started through this station's API (key.custody). */
   'keys.ceremony.list': { input: z.object({}).strict(), output: z.array(CeremonyStatusSchema) },
+  /**
+   * Deleting a key needs two administrators (key.manage): the first call asks ('pending'), a
+   * second administrator's call deletes ('deleted'); both are in the log with the key's KCV.
+   */
+  'keys.delete': { input: z.object({ keyId: id }).strict(), output: z.object({ state: z.enum(['pending', 'deleted']) }) },
+  /** The HSM user PIN when the key store asks for it at start (keyStore.pin "prompt"); never logged. */
+  'keys.hsm.pin': { input: z.object({ pin: z.string().min(4).max(64) }).strict(), output: z.object({ ok: z.literal(true) }) },
   /** Ends an open ceremony and wipes what was entered (key.manage). */
   'keys.ceremony.abort': { input: ceremonyRef, output: z.object({ ok: z.literal(true) }) },
 } as const satisfies CallTable;

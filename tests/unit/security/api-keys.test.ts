@@ -47,7 +47,7 @@ test('keys.list: metadata and KCVs only, for the administrator', async () => {
   const keys = value<Record<string, unknown>[]>(await call('administrator', 'keys.list', {}));
   assert.deepEqual(keys.map((k) => k.id), ['demo-kmc']);
   assert.equal(keys[0].kcv, '504A77', 'the GlobalPlatform test key, AES KCV');
-  assert.deepEqual(Object.keys(keys[0]).sort(), ['algorithm', 'components', 'createdAt', 'createdBy', 'custodians', 'id', 'kcv', 'label', 'length', 'origin', 'test']);
+  assert.deepEqual(Object.keys(keys[0]).sort(), ['algorithm', 'components', 'createdAt', 'createdBy', 'custodians', 'id', 'kcv', 'label', 'length', 'location', 'origin', 'test']);
   assert.equal(code(await call('supervisor', 'keys.list', {})), 'FORBIDDEN');
   assert.equal(code(await call('operator', 'keys.list', {})), 'FORBIDDEN');
 });

@@ -19,6 +19,8 @@ const STORE_CODES: Record<KeyStoreError['code'], CallError['code']> = {
   TEST_KEY: 'VALIDATION',
   WEAK_KEY: 'VALIDATION',
   DAMAGED: 'INTERNAL',
+  HSM_UNAVAILABLE: 'BUSY',
+  NO_KEY: 'NOT_FOUND',
 };
 
 /** Runs a key-store operation; its refusals (whose messages never quote key data) become call refusals. */
@@ -103,6 +105,18 @@ export function keysHandlers(d: AreaDeps): HandlersFor<typeof KEYS_CALLS> {
         else open.delete(ceremonyId);
       }
       return out;
+    },
+    'keys.delete': (i, conn) => {
+      const user = d.need(conn, 'key.manage');
+      return { state: refusing(() => keys().deleteKey(i.keyId, actor(user, conn))) };
+    },
+    'keys.hsm.pin': (i, conn) => {
+      const user = d.need(conn, 'key.manage');
+      const prompt = d.station.deviceSet.keyStore?.pinPrompt;
+      if (!prompt) throw new CallRefused('CONFLICT', 'this station does not ask for an HSM PIN (keyStore.pin is not "prompt")');
+      prompt(i.pin);
+      d.station.log({ type: 'key.hsm.pin', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: 'keystore', message: `${user.username} entered the HSM user PIN` });
+      return { ok: true as const };
     },
     'keys.ceremony.abort': (i, conn) => {
       const user = d.need(conn, 'key.manage');

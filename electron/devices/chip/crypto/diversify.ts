@@ -19,9 +19,10 @@ export interface StaticKeys {
   dek: Buffer;
 }
 
-const KEY_TYPE = { enc: 1, mac: 2, dek: 3 } as const;
+export const KEY_TYPE = { enc: 1, mac: 2, dek: 3 } as const;
 
-function template(method: 'emv' | 'visa2', kdd: Buffer, k: number): Buffer {
+/** The 16-byte EMV CPS / VISA2 diversification template of key `k` (1 ENC, 2 MAC, 3 DEK). */
+export function template(method: 'emv' | 'visa2', kdd: Buffer, k: number): Buffer {
   const six = method === 'emv' ? kdd.subarray(4, 10) : Buffer.concat([kdd.subarray(0, 2), kdd.subarray(4, 8)]);
   return Buffer.concat([six, Buffer.from([0xf0, k]), six, Buffer.from([0x0f, k])]);
 }

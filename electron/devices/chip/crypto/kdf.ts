@@ -14,8 +14,13 @@ export const SCP03_CONST = {
   S_RMAC: 0x07,
 } as const;
 
-export function kdfCounter(key: Buffer | AesCmac, prefix: Buffer, suffix: Buffer, bytes: number): Buffer {
-  const prf = key instanceof AesCmac ? key : new AesCmac(key);
+/** Anything that computes AES-CMAC over parts: AesCmac in memory, or a key on a PKCS#11 token. */
+export interface CmacPrf {
+  mac(...parts: Buffer[]): Buffer;
+}
+
+export function kdfCounter(key: Buffer | CmacPrf, prefix: Buffer, suffix: Buffer, bytes: number): Buffer {
+  const prf = Buffer.isBuffer(key) ? new AesCmac(key) : key;
   const i = Buffer.alloc(1);
   const out: Buffer[] = [];
   for (let n = 1; out.length * 16 < bytes; n++) {
@@ -25,7 +30,7 @@ export function kdfCounter(key: Buffer | AesCmac, prefix: Buffer, suffix: Buffer
   return Buffer.concat(out).subarray(0, bytes);
 }
 
-export function gpKdf(key: Buffer | AesCmac, constant: number, context: Buffer, bits: number): Buffer {
+export function gpKdf(key: Buffer | CmacPrf, constant: number, context: Buffer, bits: number): Buffer {
   const prefix = Buffer.alloc(15);
   prefix[11] = constant;
   prefix.writeUInt16BE(bits, 13);

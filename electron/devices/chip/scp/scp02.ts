@@ -71,13 +71,14 @@ export class Scp02HostSession implements ScpCrypto {
   private authenticated = false;
 
   constructor(
-    statics: { enc: Buffer; mac: Buffer },
+    /** The card's static keys, or session keys an HSM computed (the session then owns and zeroes them). */
+    keys: { enc: Buffer; mac: Buffer } | { sEnc: Buffer; sMac: Buffer },
     private readonly hostChallenge: Buffer,
     private readonly init: Scp02Init,
     readonly level: SecurityLevel,
   ) {
-    this.sEnc = scp02SessionKey(statics.enc, SCP02_CONST.S_ENC, init.seq);
-    this.sMac = scp02SessionKey(statics.mac, SCP02_CONST.S_MAC, init.seq);
+    this.sEnc = 'sEnc' in keys ? keys.sEnc : scp02SessionKey(keys.enc, SCP02_CONST.S_ENC, init.seq);
+    this.sMac = 'sMac' in keys ? keys.sMac : scp02SessionKey(keys.mac, SCP02_CONST.S_MAC, init.seq);
     this.mac = new Scp02Mac(this.sMac);
     this.maxData = wrapCapacity('SCP02', level);
   }

@@ -113,14 +113,15 @@ export class Scp03HostSession implements ScpCrypto {
   private authenticated = false;
 
   constructor(
-    statics: { enc: Buffer; mac: Buffer },
+    /** The card's static keys, or session keys an HSM computed (the session then owns and zeroes them). */
+    statics: { enc: Buffer; mac: Buffer } | Scp03SessionKeys,
     private readonly hostChallenge: Buffer,
     private readonly init: Scp03Init,
     readonly level: SecurityLevel,
     /** EXTERNAL AUTHENTICATE P1 when it differs from the level's (e.g. 11 or 33, adding response protection). */
     private readonly levelByte = SECURITY_LEVEL_BYTE[level],
   ) {
-    this.keys = scp03SessionKeys(statics, hostChallenge, init.cardChallenge);
+    this.keys = 'sEnc' in statics ? statics : scp03SessionKeys(statics, hostChallenge, init.cardChallenge);
     this.ch = new Scp03Chain(this.keys);
     this.maxData = wrapCapacity('SCP03', level);
   }
