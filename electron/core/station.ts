@@ -13,6 +13,7 @@ import type { AuditEntryInput } from './audit/types';
 import { ProductRegistry, type ProductChecks } from './products';
 import { Engine, type EngineEvent } from './engine/engine';
 import { StationEvents } from './events';
+import { DeviceLogPolicy, DEVICE_STARTUP_GRACE_MS } from './device-log';
 import { recoverInterrupted, type RecoveredCard } from './recovery';
 import type { LoadedConfig } from './config';
 import type { DeviceFactory, DeviceSet } from './device-set';
@@ -39,6 +40,8 @@ export class Station {
   readonly recovered: RecoveredCard[];
   readonly auth: AuthService;
   private retentionTimer: NodeJS.Timeout | null = null;
+  private deviceGraceTimer: NodeJS.Timeout | null = null;
+  private readonly deviceLog = new DeviceLogPolicy();
   private unlock: () => void = () => undefined;
   private constructor(
     readonly config: LoadedConfig,
@@ -75,9 +78,8 @@ export class Station {
     for (const d of deviceSet.devices) {
       d.onStatus((s) => {
         this.events.emit('device.status', s);
-        if (s.state === 'offline' || s.state === 'error')
-          this.log({ type: 'device.fault', severity: 'warn', outcome: 'failure', origin: `device:${s.id}`, resource: `device:${s.id}`, message: `${s.name}: ${s.state}${s.message ? ` — ${s.message}` : ''}` });
-        else if (s.state === 'online') this.log({ type: 'device.online', severity: 'info', outcome: 'success', origin: `device:${s.id}`, resource: `device:${s.id}`, message: `${s.name}: online` });
+        const entry = this.deviceLog.entryFor(s);
+        if (entry) this.log(entry);
       });
     }
     this.recovered = recoverInterrupted(store, (e) => this.log(e));
@@ -123,6 +125,10 @@ export class Station {
     if (config.keyStore.kind === 'software' && config.keyStore.allowProduction)
       station.log({ type: 'keystore.software.production', severity: 'warn', outcome: 'success', origin: opts.origin, resource: 'keystore', message: 'the software key store is allowed for production products (keyStore.allowProduction): keys are not in an HSM' });
     for (const d of deviceSet.devices) await d.start();
+    station.deviceGraceTimer = setTimeout(() => {
+      for (const e of station.deviceLog.startupOverdue()) station.log(e);
+    }, DEVICE_STARTUP_GRACE_MS);
+    station.deviceGraceTimer.unref();
     station.retention();
     station.retentionTimer = setInterval(() => station.retention(), 24 * 3600_000);
     station.retentionTimer.unref();
@@ -159,6 +165,8 @@ export class Station {
 
   async close(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.deviceGraceTimer) clearTimeout(this.deviceGraceTimer);
+    this.deviceLog.close();
     try {
       if (this.engine.running || this.engine.status().state === 'estopped') {
         this.engine.stop();

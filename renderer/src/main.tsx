@@ -22,13 +22,20 @@ station.onConnection((c) => {
 });
 const api = primeApi(station.api);
 const store = storage();
-void api.prime('session.status', {});
-const remembered = rememberedBatch(store);
-if (remembered) api.prime('queue.page', firstPageInput(remembered));
-void api.prime('batches.list', {}).then(
-  (list) => {
-    const id = remembered ? null : pickBatch(sortBatches([...list]), null);
-    if (id) api.prime('queue.page', firstPageInput(id));
+// Batches and queue only for a signed-in page (an Electron window reloaded keeps its session):
+// asked before sign-in they would be refused, and every refusal is a warning in the station log.
+void api.prime('session.status', {}).then(
+  (s) => {
+    if (!s.user) return;
+    const remembered = rememberedBatch(store);
+    if (remembered) api.prime('queue.page', firstPageInput(remembered));
+    void api.prime('batches.list', {}).then(
+      (list) => {
+        const id = remembered ? null : pickBatch(sortBatches([...list]), null);
+        if (id) api.prime('queue.page', firstPageInput(id));
+      },
+      () => {},
+    );
   },
   () => {},
 );

@@ -12,12 +12,15 @@ import type { BatchMemory } from './stores/batch-pick';
 export function start(station: StationHandle, api: PrimedApi, storage: BatchMemory | null) {
   performance.mark('station:app');
   const stores = createAppStores(api, { storage, prefersDark: window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false });
-  // Round trips run side by side, not one after another: the session check, and the first page of
-  // the batch shown last (the queue is what takes longest to paint). The boot entry primed them.
-  void stores.session.getState().load();
-  const lastBatch = stores.batches.getState().selectedId;
-  if (lastBatch) stores.queue.getState().prefetch(lastBatch);
-  else void stores.batches.getState().prefetch().then((id) => id && stores.queue.getState().prefetch(id));
+  // The session check, then for a signed-in page the first page of the batch shown last (the
+  // queue is what takes longest to paint). The boot entry primed them. Nothing else before
+  // someone is signed in: the station would refuse it, and log the refusal.
+  void stores.session.getState().load().then(() => {
+    if (!stores.session.getState().info?.user) return;
+    const lastBatch = stores.batches.getState().selectedId;
+    if (lastBatch) stores.queue.getState().prefetch(lastBatch);
+    else void stores.batches.getState().prefetch().then((id) => id && stores.queue.getState().prefetch(id));
+  });
   // Boot answers are for the first screen only; later calls must reach the station.
   afterFirstRows(() => api.release());
 
