@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,12 +14,29 @@ import { installElectronStub } from '../../support/electron-stub';
 // page logs in over IPC, runs the sample batch, and exports the batch and shift reports as PDF
 // and CSV and the log as CSV.
 const root = new URL('../../..', import.meta.url).pathname;
+const out = join(root, 'test-artifacts', 'bundle');
 
-test('the bundled main process runs a batch on the simulators and exports PDF and CSV', async () => {
-  const out = join(root, 'test-artifacts', 'bundle');
+before(() => {
   rmSync(out, { recursive: true, force: true });
   const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--out', out], { cwd: root, encoding: 'utf8' });
   assert.equal(b.status, 0, b.stderr);
+});
+
+test('the bundled CLI writes a demo station and runs its batch without the sources', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perso-bundle-cli-'));
+  // PERSO_CLI_BUNDLE makes bin/perso-station.mjs load the bundle, as an install without tsx does.
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/perso-station.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, PERSO_CLI_BUNDLE: join(out, 'electron', 'cli.cjs') } });
+  const d = cli('demo', '--dir', join(dir, 'D'));
+  assert.equal(d.status, 0, d.stderr);
+  const r = cli('run', '--config', join(dir, 'D/station.json'), '--report', join(dir, 'r.json'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /batch DEMO-0001: 11 passed, 1 failed, 0 queued/);
+  const v = cli('audit', 'verify', '--config', join(dir, 'D/station.json'));
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+  assert.equal(cli('demo', '--help').status, 0);
+});
+
+test('the bundled main process runs a batch on the simulators and exports PDF and CSV', async () => {
 
   const userData = mkdtempSync(join(tmpdir(), 'perso-bundle-'));
   const stub = installElectronStub(userData);
