@@ -12,6 +12,12 @@ const SerialDevice = z.object({
   baudRate: z.number().int().positive(),
 }).strict();
 
+/** The laser: a serial device plus its progress watchdog (see docs/laser.md). */
+const LaserDevice = SerialDevice.extend({
+  /** A job whose position has not changed for this long is a stalled controller. */
+  stallSeconds: z.number().min(1).max(600).default(15),
+}).strict();
+
 const Reader = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,32}$/),
   /** Matched against PC/SC reader names as a substring, e.g. "Virtual PCD 00 00" or "OMNIKEY". */
@@ -48,7 +54,7 @@ export const StationConfigSchema = z.object({
     readers: z.array(Reader).default([]),
     encoder: SerialDevice.nullable().default(null),
     machine: SerialDevice.nullable().default(null),
-    laser: SerialDevice.nullable().default(null),
+    laser: LaserDevice.nullable().default(null),
   }).strict(),
   /** Runs the device simulators inside the station (demo, training, tests). */
   simulation: z.object({

@@ -32,6 +32,7 @@ export const REASONS = {
   LASER_OFFLINE: { step: 'laser', summary: 'The laser is offline', action: 'Check the laser cable and power' },
   LASER_TIMEOUT: { step: 'laser', summary: 'The laser did not answer in time', action: 'Check the laser' },
   LASER_ERROR: { step: 'laser', summary: 'The laser refused a command', action: 'Check the laser settings' },
+  LASER_STALL: { step: 'laser', summary: 'The laser stopped moving in the middle of the job', action: 'Check the laser mechanics, then reject the card' },
   OPERATOR_STOP: { step: 'any', summary: 'Stopped by the operator', action: 'Decide on the card' },
   EMERGENCY_STOP: { step: 'any', summary: 'Emergency stop', action: 'Inspect the machine; decide on every card in flight' },
   INTERRUPTED: { step: 'any', summary: 'The station stopped while this card was being personalized', action: 'Inspect the card and decide' },

@@ -28,6 +28,12 @@ export interface GrblLaserOptions {
   silenceMs?: number;
   resetTimeoutMs?: number;
   commandTimeoutMs?: number;
+  /**
+   * Progress watchdog: a job whose position has not changed for this long (outside a feed hold
+   * or an open door) is a stalled controller: the job fails, the laser gets a feed hold and a
+   * soft reset. Default 15000.
+   */
+  stallMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
 }
 
@@ -76,6 +82,9 @@ export class GrblLaser implements Device {
   private pollSince: number | null = null;
   private lastRx = 0;
   private recovering = 0;
+  /** Where the job's last status report put the head, and since when it has been there. */
+  private stallPos: readonly number[] | null = null;
+  private stallSince = 0;
 
   constructor(
     link: LinkSource,
@@ -92,6 +101,7 @@ export class GrblLaser implements Device {
       silenceMs: opts.silenceMs ?? 3000,
       resetTimeoutMs: opts.resetTimeoutMs ?? 3000,
       commandTimeoutMs: opts.commandTimeoutMs ?? 3000,
+      stallMs: opts.stallMs ?? 15000,
     };
     this.flow = new FlowChannel((s) => this.write(s), this.o.rxBufferSize, this.o.flow);
     this.keeper = new PortKeeper({
@@ -179,6 +189,8 @@ export class GrblLaser implements Device {
       job.resolve = (r) => (cleanup(), resolve(r));
       job.reject = (e) => (cleanup(), reject(e));
       this.job = job;
+      this.stallPos = null;
+      this.stallSince = Date.now();
       this.refresh();
       const source: FlowSource = {
         peek: () => (job.stopped || job.next >= lines.length ? null : lines[job.next]),
@@ -367,6 +379,7 @@ export class GrblLaser implements Device {
       this.lastReport = r;
       this.pollSince = null;
       if (r.state === 'Alarm' && this.alarm === null) this.locked = true;
+      if (this.job) this.watchProgress(r);
       // The idle poll is the probe of a laser whose last job was refused: an Idle controller with
       // no job left is ready again (the card already failed with the reason).
       if (r.state === 'Idle' && this.problem && !this.job && !this.recovering) {
@@ -481,8 +494,31 @@ export class GrblLaser implements Device {
     this.pollTimer = null;
   }
 
+  /** A move, a feed hold or an open door restarts the watchdog; only an unexplained standstill counts. */
+  private watchProgress(r: GrblReport): void {
+    const p = r.mpos;
+    const moved = !this.stallPos || !p || p.some((v, i) => Math.abs(v - (this.stallPos![i] ?? v)) > 1e-4);
+    if (moved || r.state === 'Hold' || r.state === 'Door') {
+      this.stallPos = p ?? this.stallPos;
+      this.stallSince = Date.now();
+    }
+  }
+
+  /** The watchdog fired: fail the job with the reason, then stop the controller in a known way. */
+  private onStall(job: Job): void {
+    const secs = Math.round(this.o.stallMs / 100) / 10;
+    const at = `job line ${job.acked + 1} of ${job.lines.length}`;
+    this.problem = { message: `The laser stalled: no movement for ${secs} s while engraving`, action: 'Check the laser mechanics and its controller; it was stopped with a feed hold and a soft reset' };
+    this.failJob(job, new LaserError(this.id, 'STALL', `${this.id}: stalled at ${at}: position unchanged for ${secs} s while the job was not done; feed hold and soft reset sent`, { stallMs: this.o.stallMs }));
+    this.write(RT_FEED_HOLD);
+    void this.softReset()
+      .then(() => this.queryReport())
+      .catch(() => undefined);
+  }
+
   private tick(): void {
     const now = Date.now();
+    if (this.job && !this.job.settled && now - this.stallSince > this.o.stallMs) return this.onStall(this.job);
     if (this.pollSince !== null && now - this.pollSince > this.o.silenceMs && now - this.lastRx > this.o.silenceMs) {
       this.pollSince = null;
       const err = new LaserError(this.id, 'TIMEOUT', `${this.id}: no answer from the laser for ${this.o.silenceMs} ms`, { timeoutMs: this.o.silenceMs });

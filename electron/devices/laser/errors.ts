@@ -3,7 +3,7 @@ import type { ReasonCode } from '../../../shared/domain/reasons';
 
 // Typed errors of the GRBL laser driver. Messages name the line number and the GRBL code, never
 // the G-code itself (it is drawn from card data).
-export const LASER_ERROR_CODES = ['ALARM', 'OFFLINE', 'TIMEOUT', 'ERROR'] as const;
+export const LASER_ERROR_CODES = ['ALARM', 'OFFLINE', 'TIMEOUT', 'ERROR', 'STALL'] as const;
 export type LaserErrorCode = (typeof LASER_ERROR_CODES)[number];
 
 export class LaserError extends DeviceError {
@@ -19,6 +19,7 @@ const REASON_OF: Record<LaserErrorCode, ReasonCode> = {
   OFFLINE: 'LASER_OFFLINE',
   TIMEOUT: 'LASER_TIMEOUT',
   ERROR: 'LASER_ERROR',
+  STALL: 'LASER_STALL',
 };
 
 export function laserReason(err: unknown): ReasonCode {

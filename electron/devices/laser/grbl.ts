@@ -7,8 +7,8 @@ export const RT_RESUME = '~';
 export const RT_SOFT_RESET = '\x18';
 /** Default serial receive buffer of an Arduino GRBL 1.1. */
 export const GRBL_RX_BUFFER = 128;
-/** Longest line GRBL accepts (LINE_BUFFER_SIZE 80, less the terminator). */
-export const GRBL_MAX_LINE = 79;
+/** Longest line GRBL accepts (LINE_BUFFER_SIZE 80, less the terminator): one figure for the layout check and the driver. */
+export { GRBL_MAX_LINE } from '../../../shared/layout/gcode';
 
 export const BANNER_RE = /^Grbl (\d+\.\d+[a-z]?) \['\$' for help\]/;
 

@@ -56,6 +56,9 @@ export class GrblEmulator {
   private alarmCode: number | null = null;
   private critical = false;
   private pendingAlarm: { code: number; afterBlocks: number } | null = null;
+  /** The stall fault: blocks stop executing, the state stays Run, the position stays put. */
+  private stalled = false;
+  private pendingStall: number | null = null;
   private blocksExecuted = 0;
   private plugged = true;
   private readonly rxSize: number;
@@ -119,6 +122,18 @@ export class GrblEmulator {
   injectAlarm(code: number, opts: { afterBlocks?: number } = {}): void {
     if (opts.afterBlocks) this.pendingAlarm = { code, afterBlocks: this.blocksExecuted + opts.afterBlocks };
     else this.raiseAlarm(code);
+  }
+  /**
+   * A controller frozen in Run: after `afterBlocks` more blocks (default 0) nothing executes any
+   * more, `?` keeps answering `<Run|MPos:…>` at the same position, and no more lines are taken.
+   * A soft reset ends it.
+   */
+  injectStall(opts: { afterBlocks?: number } = {}): void {
+    if (opts.afterBlocks) this.pendingStall = this.blocksExecuted + opts.afterBlocks;
+    else this.stalled = true;
+  }
+  get isStalled(): boolean {
+    return this.stalled;
   }
   openDoor(): void {
     this.door = 1;
@@ -254,10 +269,10 @@ export class GrblEmulator {
   // ---- motion ----
 
   private runPlanner(): void {
-    if (this.executing || this.holding || this.door !== null || this.alarmCode !== null) return;
+    if (this.executing || this.holding || this.stalled || this.door !== null || this.alarmCode !== null) return;
     const scale = this.opts.timeScale ?? 0;
     if (scale <= 0) {
-      while (this.planner.length && !this.holding && this.alarmCode === null) this.executeBlock(this.planner.shift()!);
+      while (this.planner.length && !this.holding && !this.stalled && this.alarmCode === null) this.executeBlock(this.planner.shift()!);
       return;
     }
     const b = this.planner[0];
@@ -267,7 +282,7 @@ export class GrblEmulator {
     const ms = b.dwell !== undefined ? b.dwell * 1000 : rate > 0 ? (dist / rate) * 60000 : 0;
     this.executing = setTimeout(() => {
       this.executing = null;
-      if (this.planner[0] !== b || this.alarmCode !== null) return;
+      if (this.planner[0] !== b || this.alarmCode !== null || this.stalled) return;
       this.executeBlock(this.planner.shift()!);
       this.processLines();
       this.runPlanner();
@@ -287,6 +302,10 @@ export class GrblEmulator {
       this.toolpath.push({ from: [b.from.x, b.from.y], to: [b.to.x, b.to.y], rapid: b.rapid, power: on ? b.s : 0, mode: b.spindle, feed: b.rapid ? 0 : b.f });
     }
     this.blocksExecuted++;
+    if (this.pendingStall !== null && this.blocksExecuted >= this.pendingStall) {
+      this.pendingStall = null;
+      this.stalled = true;
+    }
     if (this.pendingAlarm && this.blocksExecuted >= this.pendingAlarm.afterBlocks) {
       const code = this.pendingAlarm.code;
       this.pendingAlarm = null;
@@ -353,6 +372,8 @@ export class GrblEmulator {
     this.holding = false;
     this.critical = false;
     this.pendingAlarm = null;
+    this.stalled = false;
+    this.pendingStall = null;
     this.modal = resetModal(this.modal);
     if (moving) {
       this.alarmCode = 3;

@@ -292,6 +292,8 @@ export const en = {
   'reason.LASER_TIMEOUT.action': 'Check the laser',
   'reason.LASER_ERROR': 'The laser refused a command',
   'reason.LASER_ERROR.action': 'Check the laser settings',
+  'reason.LASER_STALL': 'The laser stopped moving in the middle of the job',
+  'reason.LASER_STALL.action': 'Check the laser mechanics, then reject the card',
   'reason.OPERATOR_STOP': 'Stopped by the operator',
   'reason.OPERATOR_STOP.action': 'A supervisor decides on the card',
   'reason.EMERGENCY_STOP': 'Emergency stop',
