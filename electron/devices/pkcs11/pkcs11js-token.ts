@@ -59,7 +59,8 @@ export function openPkcs11Token(o: OpenTokenOptions): Pkcs11jsToken {
   }
   let initialized = false;
   try {
-    p.C_Initialize();
+    // Native OS locking: the p11-kit client refuses a NULL argument block (CKR_CANT_LOCK).
+    p.C_Initialize({ flags: pk.CKF_OS_LOCKING_OK });
     initialized = true;
     const slots = p.C_GetSlotList(true);
     const slot = slots.find((s) => (o.tokenLabel != null ? p.C_GetTokenInfo(s).label.trim() === o.tokenLabel : slotNumber(s) === o.slot));
