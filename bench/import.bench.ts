@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { demoProduct, demoRecords, DEMO_PRODUCT_ID } from '../electron/cli/demo';
 import { ProductRegistry } from '../electron/core/products';
 import { productChecks } from '../electron/core/product-checks';
-import { importBatch, decodeBatch } from '../electron/core/batch/import';
+import { importBatch } from '../electron/core/batch/import';
 import { openDatabase } from '../electron/core/store/db';
 import { migrate } from '../electron/core/store/migrate';
 import { CORE_MIGRATIONS } from '../electron/core/store/core-migrations';
@@ -74,34 +74,17 @@ function floorInsert(batchId: string, records: CardRecord[], sealed: Buffer[], m
   return ms;
 }
 
-function stationImport(reg: ProductRegistry, batchId: string, text: string): number {
+async function stationImport(reg: ProductRegistry, batchId: string, text: string): Promise<number> {
   const { store, db } = station();
   const t0 = performance.now();
-  const r = importBatch({ store, products: reg }, 'bench.json', text, 'bench');
+  const r = await importBatch({ store, products: reg }, 'bench.json', text, 'bench');
   const ms = performance.now() - t0;
   if (r.records !== N || store.counts(batchId).queued !== N) throw new Error('the import did not store every record');
   db.close();
   return ms;
 }
 
-/** Where importBatch's time goes, phase by phase (one pass, for the report). */
-function phases(reg: ProductRegistry, text: string): string {
-  const t0 = performance.now();
-  const batch = decodeBatch('bench.json', text);
-  const t1 = performance.now();
-  const p = reg.get(batch.header.productId);
-  let n = 0;
-  for (let i = 0; i < batch.records.length; i++) n += reg.checkRecord(p, batch.records[i], i + 1).length;
-  if (n) throw new Error('the bench batch has problems');
-  const t2 = performance.now();
-  const { store, db } = station();
-  store.importBatch(batch, 'bench.json', 'bench');
-  const t3 = performance.now();
-  db.close();
-  return `decode+schema ${(t1 - t0).toFixed(0)} ms, product checks ${(t2 - t1).toFixed(0)} ms, seal+insert ${(t3 - t2).toFixed(0)} ms`;
-}
-
-function run(label: string, product: ProductInput, records: CardRecord[], rounds = ROUNDS, breakdown = true): void {
+async function run(label: string, product: ProductInput, records: CardRecord[], rounds = ROUNDS): Promise<void> {
   const reg = registry(product);
   const batchId = 'BENCH-IMPORT';
   const text = batchText(batchId, records);
@@ -114,9 +97,8 @@ function run(label: string, product: ProductInput, records: CardRecord[], rounds
   const floors: number[] = [];
   for (let k = 0; k < rounds; k++) {
     floors.push(floorInsert(batchId, parsed, sealed, masked));
-    values.push(stationImport(reg, batchId, text));
+    values.push(await stationImport(reg, batchId, text));
   }
-  if (breakdown) console.log(`${label}: phases: ${phases(reg, text)}`);
   const value = median(values);
   const floor = median(floors);
   const ratio = value / floor;
@@ -128,7 +110,7 @@ function run(label: string, product: ProductInput, records: CardRecord[], rounds
 // Demo records without chip data, for the demo product minus its chip step (stripe + emboss +
 // laser checks per record).
 const { chip: _chip, ...noChip } = demoProduct();
-run('stripe+layout checks, no DGIs', { ...noChip, steps: noChip.steps.filter((s) => s !== 'chip') }, demoRecords(N, null));
+await run('stripe+layout checks, no DGIs', { ...noChip, steps: noChip.steps.filter((s) => s !== 'chip') }, demoRecords(N, null));
 
 // The same with the issuer's chip data (encrypted DGIs) and the whole demo product: preparing
 // 100k DGI sets would take minutes, so 500 sets are reused across the records (sizes are what
@@ -139,4 +121,4 @@ const dgiSets = Array.from({ length: 500 }, (_, i) => {
   const r = base[i];
   return prepareChipDgis({ pan: r.pan, expiry: r.expiry, name: r.name, serviceCode: r.serviceCode, secrets: { applicationKeys: randomBytes(48), pinBlock: randomBytes(8), pinTryLimit: 3 } }, dek);
 });
-run('with DGIs, chip product', demoProduct(), base.map((r, i) => ({ ...r, dgis: dgiSets[i % dgiSets.length] })), 2, false);
+await run('with DGIs, chip product', demoProduct(), base.map((r, i) => ({ ...r, dgis: dgiSets[i % dgiSets.length] })), 2);

@@ -128,7 +128,7 @@ export async function writeDemo(o: { dir: string; importSample: boolean; cards?:
       credentials[u.role] = { username: u.username, password };
     }
     station.keys.importTestKey({ keyId: DEMO_KEY_ID, label: 'Demo card master key (GlobalPlatform test key)', algorithm: 'AES', hex: GP_TEST_KEY.toString('hex'), test: true }, admin);
-    if (o.importSample) importBatch({ store: station.store, products: station.products }, 'sample-batch.json', JSON.stringify(batch), 'cli');
+    if (o.importSample) await importBatch({ store: station.store, products: station.products }, 'sample-batch.json', JSON.stringify(batch), 'cli');
   } finally {
     await station.close();
   }

@@ -10,6 +10,7 @@ import { openLogReader } from '../core/log-reader';
 import { importBatch } from '../core/batch/import';
 import { toCardRow } from '../core/store/card-store';
 import { ValidationError, formatProblem } from '../../shared/domain/problems';
+import { redactProblem, redactText } from '../../shared/domain/redact';
 
 // The headless command line: `perso-station <command>`. It runs the same core as the app.
 // Commands that act on the station are logged with origin "cli" and the OS user: whoever can
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!file) throw new UsageError('import needs a FILE');
       const b = await boot(a);
       try {
-        const r = importBatch({ store: b.station.store, products: b.station.products }, basename(file), readFileSync(file, 'utf8'), operator());
+        const r = await importBatch({ store: b.station.store, products: b.station.products }, basename(file), readFileSync(file, 'utf8'), operator());
         b.station.log({ type: 'batch.import', severity: 'info', outcome: 'success', user: operator(), origin: 'cli', resource: `batch:${r.batchId}`, batchId: r.batchId, message: `imported batch ${r.batchId} (${r.records} records) from ${basename(file)}` });
         process.stdout.write(`imported batch ${r.batchId}: ${r.records} records for product ${r.productId}\n`);
         return 0;
@@ -132,7 +133,7 @@ async function run(rest: string[]): Promise<number> {
     let batchIds: string[];
     if (str(a, 'file')) {
       const file = str(a, 'file')!;
-      const r = importBatch({ store: station.store, products: station.products }, basename(file), readFileSync(file, 'utf8'), operator());
+      const r = await importBatch({ store: station.store, products: station.products }, basename(file), readFileSync(file, 'utf8'), operator());
       batchIds = [r.batchId];
     } else if (str(a, 'batch')) batchIds = [str(a, 'batch')!];
     else batchIds = station.store.listBatches((x) => x).filter((x) => x.state === 'open' && x.counts.queued > 0).map((x) => x.batchId);
@@ -180,7 +181,9 @@ export function reportError(e: unknown): number {
     return 2;
   }
   if (e instanceof ValidationError) {
-    process.stderr.write(`perso-station: ${e.what}: ${e.problems.length} problem(s)\n${e.problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}\n`);
+    // Problems leave the core here as they do through dispatch: redacted and cut, the total said once.
+    const more = e.total > e.problems.length ? ` (the first ${e.problems.length} listed)` : '';
+    process.stderr.write(`perso-station: ${redactText(e.what, 200)}: ${e.total} problem${e.total === 1 ? '' : 's'}${more}\n${e.problems.map((p) => `  - ${formatProblem(redactProblem(p))}`).join('\n')}\n`);
     return 1;
   }
   process.stderr.write(`perso-station: ${(e as Error)?.message ?? e}\n`);

@@ -27,5 +27,7 @@ export const ChipProfileSchema = z.object({
   readBack: z.object({ sfi: z.number().int().min(1).max(30), record: z.number().int().min(1).max(255) }).default({ sfi: 1, record: 1 }),
   /** Application life cycle state expected after personalization (GET STATUS). */
   personalizedLifecycle: z.number().int().min(0).max(255).default(0x0f),
+  /** Checked at batch import: the DGI tags this application takes, and the longest DGI (bytes). */
+  dgis: z.object({ allowed: z.array(z.string().regex(/^[0-9A-Fa-f]{4}$/)).optional(), maxBytes: z.number().int().min(1).max(65535).optional() }).strict().optional(),
 });
 export type ChipProfile = z.infer<typeof ChipProfileSchema>;

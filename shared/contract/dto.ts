@@ -136,12 +136,18 @@ export type ProductSummary = z.infer<typeof ProductSummarySchema>;
 export const PreviewSchema = z.object({ front: z.string(), back: z.string(), masked: z.boolean(), cardId: z.number().nullable(), available: z.boolean().default(true) });
 export type Preview = z.infer<typeof PreviewSchema>;
 
-export const ProgressSchema = z.object({ taskId: z.string(), label: z.string(), done: z.number(), total: z.number(), finished: z.boolean() });
+export const ProgressSchema = z.object({
+  taskId: z.string(), label: z.string(), done: z.number(), total: z.number(), finished: z.boolean(),
+  /** Long tasks that can tell: items per second, time left, and whether the task can be cancelled. */
+  rate: z.number().optional(), etaMs: z.number().optional(), cancellable: z.boolean().optional(),
+});
 export type Progress = z.infer<typeof ProgressSchema>;
 
 export const CallErrorSchema = z.object({
   code: z.enum(['BAD_REQUEST', 'VALIDATION', 'FORBIDDEN', 'AUTH', 'NOT_FOUND', 'CONFLICT', 'BUSY', 'INTERNAL']),
   message: z.string(),
   problems: z.array(ProblemSchema).optional(),
+  /** How many problems there are in all when `problems` lists only the first of them. */
+  problemsTotal: z.number().int().optional(),
 });
 export type CallError = z.infer<typeof CallErrorSchema>;

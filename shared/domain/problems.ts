@@ -16,8 +16,13 @@ export function formatProblem(p: Problem): string {
 }
 
 export class ValidationError extends Error {
-  constructor(readonly what: string, readonly problems: Problem[]) {
-    super(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n` + problems.slice(0, 50).map((p) => '  - ' + formatProblem(p)).join('\n') + (problems.length > 50 ? `\n  … and ${problems.length - 50} more` : ''));
+  /** How many problems there are in all; `problems` may list only the first of them. */
+  readonly total: number;
+  constructor(readonly what: string, readonly problems: Problem[], total = problems.length) {
+    const n = Math.max(total, problems.length);
+    const listed = n > problems.length ? ` (the first ${problems.length.toLocaleString('en-US')} listed)` : '';
+    super(`${what}: ${n.toLocaleString('en-US')} problem${n === 1 ? '' : 's'}${listed}\n` + problems.slice(0, 50).map((p) => '  - ' + formatProblem(p)).join('\n') + (problems.length > 50 ? `\n  … and ${n - 50} more` : ''));
     this.name = 'ValidationError';
+    this.total = n;
   }
 }

@@ -23,6 +23,8 @@ export const ProductSchema = z
     retries: z.partialRecord(StepKindSchema, z.number().int().min(0).max(3)).default({}),
     /** Record fields hidden from data views (besides the always-secret ones). */
     secureFields: z.array(z.string()).default([]),
+    /** A batch may hold the same card number twice (replacement cards); refused otherwise. */
+    allowDuplicatePans: z.boolean().default(false),
   })
   .superRefine((p, ctx) => {
     const seen = new Set<string>();

@@ -106,11 +106,11 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
       need(conn, 'batch.run');
       return station.store.listBatches((id) => (station.products.has(id) ? station.products.get(id).name : id));
     },
-    'batches.import': (i, conn) => {
+    'batches.import': async (i, conn) => {
       const user = need(conn, 'batch.import');
       const taskId = `import:${Date.now()}`;
       try {
-        const r = importBatch({ store: station.store, products: station.products }, i.fileName, i.content, user.username, (d, t) => progress(taskId, `Importing ${i.fileName}`, d, t));
+        const r = await importBatch({ store: station.store, products: station.products }, i.fileName, i.content, user.username, (p) => progress(taskId, `Importing ${i.fileName}`, p.checked, p.total));
         station.log({ type: 'batch.import', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `batch:${r.batchId}`, batchId: r.batchId, message: `imported batch ${r.batchId} (${r.records} records, product ${r.productId}) from ${i.fileName}` });
         return { batchId: r.batchId, records: r.records };
       } catch (e) {

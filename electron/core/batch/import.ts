@@ -1,56 +1,28 @@
-import { parseBatchJson, type ParsedBatch } from '../../../shared/batch/format';
-import { parseBatchCsv } from '../../../shared/batch/csv';
-import { ValidationError, type Problem } from '../../../shared/domain/problems';
 import type { ProductRegistry } from '../products';
 import type { CardStore } from '../store/card-store';
-import { ConflictError } from '../store/card-store';
+import { ImportPipeline, type ImportProgress, type ImportResult } from './pipeline';
 
-// Batch import: decode, validate the whole file (format, every record, the product's own checks
-// per record), and only then store it in one transaction. A file with any problem is refused
-// with all of them listed, and nothing of it is stored.
-export interface ImportResult {
-  batchId: string;
-  productId: string;
-  records: number;
-}
+// Batch import in this thread: for the CLI, the demo and tests. The station's API imports in a
+// worker thread instead (import-service.ts), so the device thread never waits for a file. The
+// same pipeline either way: everything checked in one pass, all or nothing.
+export type { ImportResult, ImportProgress } from './pipeline';
 
-export function decodeBatch(fileName: string, content: string, defaults: { batchId?: string; productId?: string } = {}): ParsedBatch {
-  const isCsv = /\.csv$/i.test(fileName) || (!content.trimStart().startsWith('{') && /^(#|recordId)/m.test(content));
-  const { batch, problems } = isCsv ? parseBatchCsv(content, defaults) : parseBatchJson(content);
-  if (!batch) throw new ValidationError(`batch file ${fileName}`, problems);
-  return batch;
-}
+/** Pieces the file is fed in (what a stream would give). */
+export const CHUNK_CHARS = 1 << 20;
 
-export function importBatch(
+export async function importBatch(
   deps: { store: CardStore; products: ProductRegistry },
   fileName: string,
   content: string,
   by: string | null,
-  onProgress?: (done: number, total: number) => void,
-): ImportResult {
-  const batch = decodeBatch(fileName, content);
-  const { header, records } = batch;
-  if (deps.store.hasBatch(header.batchId)) throw new ConflictError(`batch ${header.batchId} was already imported; a batch id is imported once`);
-  if (!deps.products.has(header.productId)) {
-    throw new ValidationError(`batch file ${fileName}`, [{ record: null, field: 'productId', message: `names product "${header.productId}", which this station does not have` }]);
-  }
-  const product = deps.products.get(header.productId);
-  // Sealing runs beside the checks (a worker for a large batch); a refused batch drops it.
-  const sealed = deps.store.sealBatch(batch);
-  const problems: Problem[] = [];
+  onProgress?: (p: ImportProgress) => void,
+): Promise<ImportResult> {
+  const pipeline = new ImportPipeline({ db: deps.store.db, vault: deps.store.vault, products: deps.products, fileName, by, totalBytes: content.length, onProgress });
   try {
-    for (let i = 0; i < records.length; i++) {
-      for (const p of deps.products.checkRecord(product, records[i], i + 1)) problems.push(p);
-      if (problems.length > 10_000) break;
-    }
+    for (let at = 0; at < content.length; at += CHUNK_CHARS) pipeline.push(content.slice(at, at + CHUNK_CHARS));
   } catch (e) {
-    sealed.close();
+    pipeline.cancel();
     throw e;
   }
-  if (problems.length) {
-    sealed.close();
-    throw new ValidationError(`batch file ${fileName}`, problems);
-  }
-  deps.store.importBatch(batch, fileName, by, onProgress, sealed);
-  return { batchId: header.batchId, productId: header.productId, records: records.length };
+  return pipeline.finish();
 }

@@ -36,6 +36,9 @@ export class NotFoundError extends Error {
   }
 }
 
+/** A batch whose import has not committed yet is not there for anyone but its importer. */
+const NOT_IMPORTING = 'batch_id NOT IN (SELECT batch_id FROM batch_imports)';
+
 const COUNT_KEYS: Record<CardState, keyof Counts> = {
   queued: 'queued', in_progress: 'inProgress', passed: 'passed', failed: 'failed', rejected: 'rejected', reworked: 'reworked', held: 'held',
 };
@@ -46,7 +49,7 @@ export function emptyCounts(): Counts {
 
 export class CardStore {
   private readonly st;
-  constructor(readonly db: Db, private readonly vault: RecordVault, private readonly now: () => number = Date.now) {
+  constructor(readonly db: Db, readonly vault: RecordVault, private readonly now: () => number = Date.now) {
     this.st = {
       card: db.prepare('SELECT * FROM cards WHERE id = ?'),
       update: db.prepare('UPDATE cards SET state = @state, step = @step, slot = @slot, reason = @reason, message = @message, updated_at = @now WHERE id = @id'),
@@ -55,13 +58,15 @@ export class CardStore {
       purge: db.prepare('UPDATE records SET sealed = NULL WHERE batch_id = ? AND record_index = ?'),
       nextQueued: db.prepare("SELECT * FROM cards WHERE batch_id = ? AND state = 'queued' ORDER BY id LIMIT 1"),
       counts: db.prepare('SELECT state, COUNT(*) AS n FROM cards WHERE batch_id = ? GROUP BY state'),
-      countsAll: db.prepare('SELECT state, COUNT(*) AS n FROM cards GROUP BY state'),
-      batch: db.prepare('SELECT * FROM batches WHERE batch_id = ?'),
+      countsAll: db.prepare(`SELECT state, COUNT(*) AS n FROM cards WHERE ${NOT_IMPORTING} GROUP BY state`),
+      batch: db.prepare(`SELECT * FROM batches WHERE batch_id = ? AND ${NOT_IMPORTING}`),
+      known: db.prepare('SELECT 1 FROM batches WHERE batch_id = ?'),
     };
   }
 
+  /** True once a batch id is taken, also while its import is still running. */
   hasBatch(batchId: string): boolean {
-    return !!this.st.batch.get(batchId);
+    return !!this.st.known.get(batchId);
   }
 
   /** Stores a whole validated batch in one transaction: all of it, or nothing. */
@@ -115,7 +120,7 @@ export class CardStore {
   }
 
   listBatches(productName: (id: string) => string): BatchSummary[] {
-    const rows = this.db.prepare('SELECT * FROM batches ORDER BY imported_at DESC, batch_id').all() as ReturnType<CardStore['batch']>[];
+    const rows = this.db.prepare(`SELECT * FROM batches WHERE ${NOT_IMPORTING} ORDER BY imported_at DESC, batch_id`).all() as ReturnType<CardStore['batch']>[];
     return rows.map((b) => ({
       batchId: b.batch_id, productId: b.product_id, productName: productName(b.product_id), issuer: b.issuer, importedAt: b.imported_at,
       importedBy: b.imported_by, state: b.state, counts: this.counts(b.batch_id),
@@ -133,7 +138,7 @@ export class CardStore {
   }
 
   page(q: { batchId?: string; states?: CardState[]; offset: number; limit: number }): { total: number; rows: CardDbRow[] } {
-    const where: string[] = [];
+    const where: string[] = [NOT_IMPORTING];
     const args: unknown[] = [];
     if (q.batchId) {
       where.push('batch_id = ?');

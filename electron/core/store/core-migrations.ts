@@ -63,4 +63,9 @@ export const CORE_MIGRATIONS = [
     name: 'index cards by update time (shift reports, charts)',
     up: 'CREATE INDEX cards_updated ON cards(updated_at)',
   },
+  {
+    version: 3,
+    name: 'batches being imported (hidden until the import commits; dropped if it never does)',
+    up: 'CREATE TABLE batch_imports (batch_id TEXT PRIMARY KEY, started_at INTEGER NOT NULL)',
+  },
 ];

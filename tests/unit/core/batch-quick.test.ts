@@ -5,6 +5,8 @@ import { CardRecordSchema } from '../../../shared/domain/record';
 import { StrictRecordSchema, quickRecord, validateBatch } from '../../../shared/batch/format';
 import { luhnValid } from '../../../shared/domain/pan';
 import { seeded } from '../../support/rng';
+import { redactText } from '../../../shared/domain/redact';
+import { LIMITS } from '../../../shared/batch/limits';
 
 // quickRecord is the schema's fast path: it may only accept what StrictRecordSchema accepts,
 // and must then give what the schema gives. Checked over generated raw records, good and bad.
@@ -85,17 +87,21 @@ test('quickRecord knows every field of the record schema (a new field needs its 
 test('validateBatch gives the same records and problems as the schema alone', () => {
   const raws = generate(9, 3000);
   const header = { format: 'perso-batch/1', batchId: 'B1', productId: 'P1' };
-  const got = validateBatch(header, raws);
+  // An import date the generated expiry dates (2010–2029) are all valid on.
+  const opts = { now: new Date('2010-01-01T00:00:00Z') };
+  const got = validateBatch(header, raws, opts);
   // The reference: the schema on every record, as validateBatch did before its fast path.
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
   raws.forEach((raw, n) => {
     const r = StrictRecordSchema.safeParse(raw);
-    const recordId = typeof (raw as { recordId?: unknown })?.recordId === 'string' ? (raw as { recordId: string }).recordId : undefined;
+    // A problem quotes the record id redacted and cut, as everything that leaves the core.
+    const recordId = typeof (raw as { recordId?: unknown })?.recordId === 'string' ? redactText((raw as { recordId: string }).recordId, 40) : undefined;
     if (!r.success) {
+      const path = (ps: PropertyKey[]) => ps.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') || '(record)';
       for (const i of r.error.issues) {
-        const field = i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(', ') : i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') || '(record)';
-        problems.push({ record: n + 1, recordId, field, message: i.code === 'unrecognized_keys' ? 'is not a field of the batch format' : i.message });
+        if (i.code === 'unrecognized_keys') for (const k of i.keys) problems.push({ record: n + 1, recordId, field: path([...i.path, k]), message: 'is not a field of the batch format' });
+        else problems.push({ record: n + 1, recordId, field: path(i.path), message: i.message });
       }
       return;
     }
@@ -104,9 +110,10 @@ test('validateBatch gives the same records and problems as the schema alone', ()
     else seen.set(r.data.recordId, n + 1);
   });
   assert.ok(problems.length > 100);
-  assert.deepEqual(got.problems, problems);
+  assert.deepEqual(got.problems, problems.slice(0, LIMITS.problemsListed));
+  assert.equal(got.total, problems.length);
   const clean = raws.filter((r) => StrictRecordSchema.safeParse(r).success).slice(0, 500).map((r, i) => ({ ...(r as object), recordId: `C${i}` }));
-  const ok = validateBatch(header, clean);
+  const ok = validateBatch(header, clean, opts);
   assert.deepEqual(ok.problems, []);
   assert.deepEqual(ok.batch!.records, clean.map((r) => StrictRecordSchema.parse(r)));
 });

@@ -59,10 +59,8 @@ export function ImportStatus() {
         </p>
       )}
       {importing?.error && (
-        <ErrorBox
-          error={importing.error.problems.length ? { ...importing.error, message: `${importing.error.message} — ${t('import.problems', { count: importing.error.problems.length })}` } : importing.error}
-          onDismiss={() => batches.getState().clearImport()}
-        />
+        // The station's message already says how many problems there are (and how many are listed).
+        <ErrorBox error={importing.error} onDismiss={() => batches.getState().clearImport()} />
       )}
     </div>
   );
