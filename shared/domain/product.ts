@@ -21,6 +21,8 @@ export const ProductSchema = z
     layout: LayoutTemplateSchema.optional(),
     /** How many times a failed step is retried on the same card, per step kind. */
     retries: z.partialRecord(StepKindSchema, z.number().int().min(0).max(3)).default({}),
+    /** Consecutive cards failing with the same reason that pause the line (a device problem, not a card one). 0 = never; default: the station's (3). */
+    pauseAfterFailures: z.number().int().min(0).max(100).optional(),
     /** Record fields hidden from data views (besides the always-secret ones). */
     secureFields: z.array(z.string()).default([]),
     /** A batch may hold the same card number twice (replacement cards); refused otherwise. */

@@ -39,6 +39,8 @@ export interface EngineDeps {
   onStatus(s: EngineStatus): void;
   /** Poll interval while waiting for a device to come back. */
   waitPollMs?: number;
+  /** Consecutive failures with the same reason that pause the line (a product may set its own). Default 3; 0 = never. */
+  pauseAfterFailures?: number;
 }
 
 type RunState = EngineStatus['state'];
@@ -78,6 +80,12 @@ export class Engine {
   private loopPending = false;
   private readonly epoch = randomUUID();
   private rev = 0;
+  /** Cards waiting for a device right now (the wait message is theirs). */
+  private waiting = 0;
+  /** Every device a card of the running product will need, and the transport: all must be up to feed. */
+  private feedDeviceIds: string[] = [];
+  /** The current run of consecutive failures with one reason. */
+  private run: { reason: ReasonCode | null; count: number } = { reason: null, count: 0 };
 
   constructor(private readonly d: EngineDeps) {
     for (const [kind, m] of Object.entries(d.modules) as [StepKind, StepModule][]) this.pools.set(kind, new SlotPool(m.slots));
@@ -105,6 +113,8 @@ export class Engine {
     const product = this.d.product(b.product_id);
     for (const s of product.steps) if (!this.d.modules[s]) throw new Error(`product ${product.id} needs the ${s} step, which this station has no device for`);
     this.batchId = batchId;
+    this.feedDeviceIds = [this.d.transport.id, ...product.steps.flatMap((k) => this.d.modules[k]!.deviceIds)];
+    this.run = { reason: null, count: 0 };
     this.counts = this.d.store.counts(batchId);
     this.startedAt = Date.now();
     this.stopAfterStep = false;
@@ -287,19 +297,36 @@ export class Engine {
     });
   }
 
-  private async waitForDevices(m: StepModule, slot: number, card: CardDbRow): Promise<void> {
-    const id = m.deviceIds[slot] ?? m.deviceIds[0];
-    if (!id || this.d.deviceReady(id)) return;
-    this.message = `waiting for ${id} to come back`;
+  /**
+   * Waits until every device in `ids` can work. A stop ends the wait only when `stoppable` (a
+   * card on its way out is still taken out at a stop); an emergency stop always ends it.
+   */
+  private async waitForDevices(ids: readonly string[], card: CardDbRow, what: string, stoppable = true): Promise<void> {
+    let down = ids.find((id) => !this.d.deviceReady(id));
+    if (!down) return;
+    this.waiting++;
+    this.message = `waiting for ${down} to come back: ${what}`;
     this.publish();
-    this.d.log({ type: 'engine.wait', severity: 'warn', outcome: 'failure', message: `card ${card.record_id} waits: ${id} is not available`, card });
-    while (!this.d.deviceReady(id)) {
-      if (this.estop.signal.aborted) throw this.estop.signal.reason;
-      if (this.stopAfterStep) throw new StopRequested('OPERATOR_STOP');
-      await new Promise((r) => setTimeout(r, this.d.waitPollMs ?? 200));
+    this.d.log({ type: 'engine.wait', severity: 'warn', outcome: 'failure', message: `card ${card.record_id} waits: ${down} is not available`, card });
+    try {
+      while (down) {
+        if (this.estop.signal.aborted) throw this.estop.signal.reason;
+        if (stoppable && this.stopAfterStep) throw new StopRequested('OPERATOR_STOP');
+        await new Promise((r) => setTimeout(r, this.d.waitPollMs ?? 200));
+        const was: string = down;
+        down = ids.find((id) => !this.d.deviceReady(id));
+        if (down && down !== was) {
+          this.message = `waiting for ${down} to come back: ${what}`;
+          this.publish();
+        }
+      }
+    } finally {
+      // The message belongs to the last card still waiting.
+      if (--this.waiting === 0 && this.message?.startsWith('waiting for ')) {
+        this.message = null;
+        this.publish();
+      }
     }
-    this.message = null;
-    this.publish();
   }
 
   private async runCard(card: CardDbRow, product: Product, firstSlot: number): Promise<void> {
@@ -307,10 +334,16 @@ export class Engine {
     const signal = this.estop.signal;
     // Moves end at a stop too (the current step is done by then); device steps only at an emergency stop.
     const moveSignal = AbortSignal.any([signal, this.stopMoves.signal]);
+    const transportIds = [this.d.transport.id];
+    // A card keeps its station until it has physically left it: `held` is the station the card
+    // is at (or is fed for), `next` the one it is being moved to. Both are freed only once the
+    // card is out of the machine (or at the next station).
     let held: { kind: StepKind; slot: number } | null = { kind: product.steps[0], slot: firstSlot };
-    const release = () => {
+    let next: { kind: StepKind; slot: number } | null = null;
+    const releaseAll = () => {
       if (held) this.pools.get(held.kind)!.release(held.slot);
-      held = null;
+      if (next) this.pools.get(next.kind)!.release(next.slot);
+      held = next = null;
     };
     let failure: { reason: ReasonCode; message: string; step: StepKind | 'feed' | 'eject' } | null = null;
     let handle: number | null = null;
@@ -318,94 +351,126 @@ export class Engine {
     let cur = card;
     const readBacks: { step: StepKind; rb: ReadBack }[] = [];
     try {
-      let record;
       try {
-        record = store.openRecord(card);
-      } catch (e) {
-        failure = { reason: 'DATA_INVALID', message: (e as Error).message, step: 'feed' };
-        throw null;
-      }
-      leaveInput = await this.input.lock();
-      store.journal(card.id, 'feed', null, 1, 'intent', null, null);
-      try {
-        handle = await this.d.transport.feed({ cardId: card.id, signal: moveSignal });
-      } catch (e) {
-        if (signal.aborted) throw signal.reason;
-        const stopped = moveSignal.aborted;
-        const f = stopped ? { reason: 'OPERATOR_STOP' as const, message: 'stopped before a card was taken' } : transportFailure(e, 'feed');
-        store.journal(card.id, 'feed', null, 1, 'result', false, f.reason);
-        // The record was not worked on: it goes back to the queue untouched, and a machine that
-        // could not feed (empty hopper, jam, a card still at the input) pauses the line for a person.
-        cur = store.transition(card.id, 'queued', { step: null });
-        this.bump('in_progress', 'queued');
-        this.emit(cur);
-        if (!stopped) this.pauseFor(f.message);
-        return;
-      }
-      store.journal(card.id, 'feed', null, 1, 'result', true, null);
-
-      for (let i = 0; i < product.steps.length; i++) {
-        const kind = product.steps[i];
-        const m = this.d.modules[kind]!;
-        let slot: number;
-        if (i === 0) slot = firstSlot;
-        else {
-          slot = await this.pools.get(kind)!.acquire(signal);
-          release();
-        }
-        held = { kind, slot };
-        if (this.stopAfterStep) throw new StopRequested(signal.aborted ? 'EMERGENCY_STOP' : 'OPERATOR_STOP');
-        await this.waitForDevices(m, slot, cur);
-        cur = store.transition(card.id, 'in_progress', { step: kind, slot });
-        this.emit(cur);
-        store.journal(card.id, `move:${kind}`, slot, 1, 'intent', null, null);
+        let record;
         try {
-          await this.d.transport.moveTo(handle, kind, slot, moveSignal);
-          leaveInput?.();
+          record = store.openRecord(card);
         } catch (e) {
-          if (moveSignal.aborted) throw moveSignal.reason;
-          const f = transportFailure(e, kind);
-          store.journal(card.id, `move:${kind}`, slot, 1, 'result', false, f.reason);
-          failure = { ...f, step: kind };
-          // Pause before this card frees its station, so no further card is fed into a faulted machine.
-          if (pausesLine(f.reason)) this.pauseFor(f.message);
+          failure = { reason: 'DATA_INVALID', message: (e as Error).message, step: 'feed' };
           throw null;
         }
-        store.journal(card.id, `move:${kind}`, slot, 1, 'result', true, null);
-        const outcome = await this.runStep(m, cur, product, record, slot, signal);
-        if (!outcome.ok) {
-          failure = { reason: outcome.reason, message: outcome.message, step: kind };
-          throw null;
+        leaveInput = await this.input.lock();
+        // No blank leaves the hopper while a device of the line is away: the card would only wait
+        // in the path, or be spoiled by the device that is not there.
+        try {
+          await this.waitForDevices(this.feedDeviceIds, card, 'no new card is fed until it is back');
+        } catch (e) {
+          if (!(e instanceof StopRequested)) throw e;
+          cur = store.transition(card.id, 'queued', { step: null });
+          this.bump('in_progress', 'queued');
+          this.emit(cur);
+          return;
         }
-        if (outcome.readBack) readBacks.push({ step: kind, rb: outcome.readBack });
-      }
-      const mismatch = crosscheck(record, readBacks);
-      if (mismatch) failure = { reason: 'CROSSCHECK_MISMATCH', message: mismatch, step: product.steps[product.steps.length - 1] };
-    } catch (e) {
-      if (e instanceof StopRequested) failure = { reason: e.reason, message: e.reason === 'EMERGENCY_STOP' ? 'emergency stop' : 'stopped by the operator', step: cur.step === 'feed' ? 'feed' : ((cur.step as StepKind) ?? 'feed') };
-      else if (e !== null && !failure) failure = { reason: 'INTERNAL', message: `unexpected ${(e as Error)?.name ?? 'error'} in the engine`, step: (cur.step as StepKind) ?? 'feed' };
-    } finally {
-      leaveInput?.();
-      release();
-    }
-    if (cur.state !== 'in_progress') return;
-    const bin = failure ? 'reject' : 'good';
-    if (handle != null && !signal.aborted) {
-      store.journal(card.id, 'eject', null, 1, 'intent', null, bin);
-      try {
-        await this.d.transport.eject(handle, bin, signal);
-        store.journal(card.id, 'eject', null, 1, 'result', true, bin);
+        store.journal(card.id, 'feed', null, 1, 'intent', null, null);
+        try {
+          handle = await this.d.transport.feed({ cardId: card.id, signal: moveSignal });
+        } catch (e) {
+          if (signal.aborted) throw signal.reason;
+          const stopped = moveSignal.aborted;
+          const f = stopped ? { reason: 'OPERATOR_STOP' as const, message: 'stopped before a card was taken' } : transportFailure(e, 'feed');
+          store.journal(card.id, 'feed', null, 1, 'result', false, f.reason);
+          // The record was not worked on: it goes back to the queue untouched, and a machine that
+          // could not feed (empty hopper, jam, a card still at the input) pauses the line for a person.
+          cur = store.transition(card.id, 'queued', { step: null });
+          this.bump('in_progress', 'queued');
+          this.emit(cur);
+          if (!stopped) this.pauseFor(f.message);
+          return;
+        }
+        store.journal(card.id, 'feed', null, 1, 'result', true, null);
+
+        for (let i = 0; i < product.steps.length; i++) {
+          const kind = product.steps[i];
+          const m = this.d.modules[kind]!;
+          let slot: number;
+          if (i === 0) slot = firstSlot;
+          else {
+            slot = await this.pools.get(kind)!.acquire(signal);
+            next = { kind, slot };
+          }
+          if (this.stopAfterStep) throw new StopRequested(signal.aborted ? 'EMERGENCY_STOP' : 'OPERATOR_STOP');
+          await this.waitForDevices([m.deviceIds[slot] ?? m.deviceIds[0], ...transportIds].filter(Boolean), cur, `card ${cur.record_id} waits at ${cur.step ?? 'the input'}`);
+          cur = store.transition(card.id, 'in_progress', { step: kind, slot });
+          this.emit(cur);
+          store.journal(card.id, `move:${kind}`, slot, 1, 'intent', null, null);
+          try {
+            await this.d.transport.moveTo(handle, kind, slot, moveSignal);
+            leaveInput?.();
+          } catch (e) {
+            if (moveSignal.aborted) throw moveSignal.reason;
+            const f = transportFailure(e, kind);
+            store.journal(card.id, `move:${kind}`, slot, 1, 'result', false, f.reason);
+            failure = { ...f, step: kind };
+            // Pause before this card frees its station, so no further card is fed into a faulted machine.
+            if (pausesLine(f.reason)) this.pauseFor(f.message);
+            throw null;
+          }
+          store.journal(card.id, `move:${kind}`, slot, 1, 'result', true, null);
+          // The card has left its previous station: that one is free for the card behind.
+          if (next) {
+            if (held) this.pools.get(held.kind)!.release(held.slot);
+            held = next;
+            next = null;
+          }
+          const outcome = await this.runStep(m, cur, product, record, slot, signal);
+          if (!outcome.ok) {
+            failure = { reason: outcome.reason, message: outcome.message, step: kind };
+            throw null;
+          }
+          if (outcome.readBack) readBacks.push({ step: kind, rb: outcome.readBack });
+        }
+        const mismatch = crosscheck(record, readBacks);
+        if (mismatch) failure = { reason: 'CROSSCHECK_MISMATCH', message: mismatch, step: product.steps[product.steps.length - 1] };
       } catch (e) {
-        const f = transportFailure(e, 'eject');
-        store.journal(card.id, 'eject', null, 1, 'result', false, f.reason);
-        if (!failure) failure = { ...f, step: 'eject' };
-        // A card stuck on its way out blocks the path: stop feeding until a person has looked.
-        this.pauseFor(f.message);
+        if (e instanceof StopRequested) failure = { reason: e.reason, message: e.reason === 'EMERGENCY_STOP' ? 'emergency stop' : 'stopped by the operator', step: cur.step === 'feed' ? 'feed' : ((cur.step as StepKind) ?? 'feed') };
+        else if (e !== null && !failure) failure = { reason: 'INTERNAL', message: `unexpected ${(e as Error)?.name ?? 'error'} in the engine`, step: (cur.step as StepKind) ?? 'feed' };
+      } finally {
+        leaveInput?.();
+        // A station the card never reached is free at once; the one it is at only once it is out.
+        if (next) this.pools.get(next.kind)!.release(next.slot);
+        next = null;
       }
+      if (cur.state !== 'in_progress') return;
+      const bin = failure ? 'reject' : 'good';
+      if (handle != null && !signal.aborted) {
+        try {
+          await this.waitForDevices(transportIds, cur, `card ${cur.record_id} waits to leave for the ${bin} bin`, false);
+          store.journal(card.id, 'eject', null, 1, 'intent', null, bin);
+          await this.d.transport.eject(handle, bin, signal);
+          store.journal(card.id, 'eject', null, 1, 'result', true, bin);
+        } catch (e) {
+          if (signal.aborted) {
+            if (!failure) failure = { reason: 'EMERGENCY_STOP', message: 'emergency stop', step: 'eject' };
+          } else {
+            const f = transportFailure(e, 'eject');
+            store.journal(card.id, 'eject', null, 1, 'result', false, f.reason);
+            if (!failure) failure = { ...f, step: 'eject' };
+            // A card stuck on its way out blocks the path: stop feeding until a person has looked.
+            this.pauseFor(f.message);
+          }
+        }
+      }
+      this.settle(card, cur, failure, product);
+    } finally {
+      releaseAll();
     }
-    // The card's outcome, the purge of its record and its log entry commit together: a crash can
-    // never leave a passed card without its entry, or its entry without the purge.
-    const f = failure;
+  }
+
+  /** The card's outcome, the purge of its record and its log entry commit together: a crash can
+   * never leave a passed card without its entry, or its entry without the purge. */
+  private settle(card: CardDbRow, at: CardDbRow, f: { reason: ReasonCode; message: string; step: StepKind | 'feed' | 'eject' } | null, product: Product): void {
+    const { store } = this.d;
+    let cur = at;
     store.db.transaction(() => {
       if (f) {
         cur = store.transition(card.id, 'failed', { reason: f.reason, message: f.message, step: f.step });
@@ -418,9 +483,24 @@ export class Engine {
     })();
     this.bump('in_progress', f ? 'failed' : 'passed');
     if (f && pausesLine(f.reason)) this.pauseFor(f.message);
+    else this.countRun(f, product);
     this.rate.mark(Date.now());
     this.emit(cur);
     this.publish();
+  }
+
+  /** N cards in a row failing for the same reason point at the line, not at the cards: pause. */
+  private countRun(f: { reason: ReasonCode; message: string } | null, product: Product): void {
+    if (!f || f.reason === 'OPERATOR_STOP' || f.reason === 'EMERGENCY_STOP') {
+      if (!f) this.run = { reason: null, count: 0 };
+      return;
+    }
+    this.run = this.run.reason === f.reason ? { reason: f.reason, count: this.run.count + 1 } : { reason: f.reason, count: 1 };
+    const limit = product.pauseAfterFailures ?? this.d.pauseAfterFailures ?? 3;
+    if (limit > 0 && this.run.count >= limit) {
+      this.pauseFor(`${this.run.count} cards in a row failed with ${f.reason} (last: ${f.message}); the line is paused: check the device, then resume`);
+      this.run = { reason: null, count: 0 };
+    }
   }
 
   private pauseFor(message: string): void {
