@@ -141,7 +141,7 @@ test('supervisor: the decision needs a reason and a confirmation; the log export
   await dialog.getByRole('button', { name: 'Rework the card' }).click();
   await page.getByText('Card R000002 sent for rework.').waitFor();
   assert.deepEqual(st.calls.find((c) => c.name === 'cards.decide')?.input, { cardId: 2, decision: 'rework', reason: 'stripe head cleaned' });
-  await page.locator('[data-testid=log-table] tbody tr').first().waitFor();
+  await page.locator('[data-testid=log-row]').first().waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Export CSV/ }).click()]);
   assert.equal(download.suggestedFilename(), 'station-log.csv');
   await screenshot(page, 'supervisor-fake');

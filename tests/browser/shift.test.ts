@@ -127,7 +127,7 @@ test("a supervisor's review: filter the log, decide on the failed card, export t
   await page.getByLabel('Batch', { exact: true }).fill(batchId);
   await page.getByLabel('Event type').fill('card.failed');
   await page.getByRole('button', { name: 'Apply filter' }).click();
-  const rows = page.locator('[data-testid=log-table] tbody tr');
+  const rows = page.locator('[data-testid=log-row]');
   await rows.first().waitFor();
   assert.equal(await rows.count(), 1);
   assert.match((await rows.first().textContent()) ?? '', new RegExp(failedRecord));

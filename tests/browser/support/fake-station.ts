@@ -21,6 +21,10 @@ export interface FakeStationOptions {
   autoLogin?: keyof typeof USERS;
   /** Extra static files served as given (path → HTML), e.g. a blank page for a floor. */
   extraFiles?: Record<string, string>;
+  /** Log entries already in the log when the station starts (seq 1..n, oldest first). */
+  logEntries?: number;
+  /** Answers log.query instead of the in-memory log (e.g. a real audit log for a bench). */
+  logQuery?: (input: any) => unknown;
 }
 
 const USERS: Record<string, { password: string; displayName: string; role: 'operator' | 'supervisor' | 'administrator' }> = {
@@ -39,7 +43,10 @@ export async function startFakeStation(o: FakeStationOptions) {
     id: i + 1, batchId, recordIndex: i + 1, recordId: `R${String(i + 1).padStart(6, '0')}`, attempt: 1,
     maskedPan: `411111******${String(1000 + (i % 9000)).slice(-4)}`, state: 'queued', step: null, progress: null, reason: null, message: null, updatedAt: Date.now(),
   }));
-  const log: LogEntry[] = [];
+  const log: LogEntry[] = Array.from({ length: o.logEntries ?? 0 }, (_, i) => ({
+    seq: i + 1, ts: Date.now() - ((o.logEntries ?? 0) - i) * 1000, type: i % 7 ? 'card.passed' : 'card.failed', severity: i % 7 ? 'info' : 'error', outcome: i % 7 ? 'success' : 'failure',
+    user: null, origin: 'fake', resource: null, batchId, cardId: i + 1, recordId: `R${String(i + 1).padStart(6, '0')}`, maskedPan: null, message: `entry ${i + 1}`,
+  }));
   // Like the bridge: the session belongs to the socket, so a new connection must sign in again.
   const sessions = new Map<WebSocket, SessionInfo['user']>();
   let user: SessionInfo['user'] = null;
@@ -176,6 +183,7 @@ export async function startFakeStation(o: FakeStationOptions) {
     'manual.pending': () => ({ manual: false, prompts: [] }),
     'recovery.status': () => ({ startedAt: Date.now(), recovered: [], awaitingDecision: [], truncated: false }),
     'log.query': (i) => {
+      if (o.logQuery) return o.logQuery(i);
       const list = log.filter((e) => i.beforeSeq == null || e.seq < i.beforeSeq).reverse().slice(0, i.limit);
       return { rows: list, nextBeforeSeq: list.length === i.limit ? list.at(-1)!.seq : null };
     },

@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { useStores } from '../../components/context';
+import { Attention } from './Attention';
 import { DecisionQueue } from './DecisionQueue';
+import { JobList } from './JobList';
 import { LogFilters } from './LogFilters';
 import { LogTable } from './LogTable';
 
@@ -12,9 +14,13 @@ export function SupervisorScreen() {
   useEffect(() => {
     if (decides) void s.decisions.getState().load();
     void s.log.getState().query(s.log.getState().filter);
+    void s.devices.getState().load();
+    void s.batches.getState().load();
   }, [s, decides]);
   return (
     <div className="supervisor" data-testid="supervisor-screen">
+      {decides && <Attention />}
+      {decides && <JobList />}
       {decides && <DecisionQueue />}
       <LogFilters />
       <LogTable />

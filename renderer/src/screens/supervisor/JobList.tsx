@@ -1,0 +1,52 @@
+import { useStore } from 'zustand';
+import { useStores } from '../../components/context';
+import { jobRows } from './jobs';
+import { formatCount } from '../../format/format';
+import { t } from '../../i18n/t';
+
+/** Every open batch with its cards by state; the batch the engine runs on is live. */
+export function JobList() {
+  const s = useStores();
+  const batches = useStore(s.batches, (x) => x.list);
+  const status = useStore(s.engine, (x) => x.status);
+  const rows = jobRows(batches, status);
+  return (
+    <section className="panel jobs" aria-labelledby="jobs-title" data-testid="job-list">
+      <h2 id="jobs-title">{t('jobs.title')}</h2>
+      {!rows.length && <p className="state-empty">{t('batch.none')}</p>}
+      {rows.length > 0 && (
+        <div className="table-wrap">
+          <table className="log-table job-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('jobs.col.batch')}</th>
+                <th scope="col">{t('jobs.col.product')}</th>
+                {(['queued', 'inProgress', 'good', 'spoiled', 'held', 'total'] as const).map((k) => (
+                  <th key={k} scope="col" className="num">
+                    {t(`jobs.col.${k}`)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.batchId} data-testid="job" data-batch={r.batchId}>
+                  <td className="mono">
+                    {r.batchId} {r.running && <span className="badge badge-in_progress">{t('jobs.running')}</span>}
+                    {r.state === 'held' && <span className="badge badge-held">{t('batch.state.held')}</span>}
+                  </td>
+                  <td>{r.productName}</td>
+                  {(['queued', 'inProgress', 'good', 'spoiled', 'held', 'total'] as const).map((k) => (
+                    <td key={k} className="num" data-col={k}>
+                      {formatCount(r[k])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
