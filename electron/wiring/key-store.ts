@@ -7,6 +7,7 @@ import { pinFromEnv, pinFromFile, pinFromPrompt } from '../devices/pkcs11/pin-so
 import { openPkcs11Token } from '../devices/pkcs11/pkcs11js-token';
 import { createPkcs11KeyProvider } from '../devices/pkcs11/provider';
 import { createHsmKeyWriter, type HsmKeyWriter } from '../devices/pkcs11/hsm-keys';
+import { childKeyLoader } from '../devices/pkcs11/key-loader';
 
 // The chip step's key provider from keyStore in the config: the software store (demo, training;
 // production products refused unless allowProduction), or a PKCS#11 token shown on the device
@@ -34,7 +35,9 @@ export function createKeyStore(config: LoadedConfig, keys: KeyLookup): {
   else pin = pinFromEnv(ks.pin.env);
   const device = new KeyStoreDevice({ pin, open: (p) => openPkcs11Token({ module: ks.module, tokenLabel: ks.tokenLabel, slot: ks.slot, pin: p }) });
   const provider = createPkcs11KeyProvider({ access: device, meta: (id) => keys.meta?.(id) ?? null });
-  return { provider, device, hsm: { writer: createHsmKeyWriter(device), pinPrompt } };
+  // Key values go to the token from a child process, so no copy of them stays in the station's heap.
+  const loader = childKeyLoader({ module: ks.module, tokenLabel: ks.tokenLabel, slot: ks.slot, pin: () => pin.read() });
+  return { provider, device, hsm: { writer: createHsmKeyWriter(device, loader), pinPrompt } };
 }
 
 /** The banner on the device panel while production products may use the software store. */

@@ -38,3 +38,44 @@ export function createSoftHsm(label = 'perso-test', pin = '123456'): SoftHsm {
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+export interface P11KitServer {
+  address: string;
+  pid: number;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+/** `p11-kit server` serving the token from its own process group (it forks per client). */
+export async function startP11KitServer(hsm: SoftHsm): Promise<P11KitServer> {
+  const { spawn } = await import('node:child_process');
+  const { existsSync, rmSync } = await import('node:fs');
+  const sock = join(hsm.dir, 'p11kit.sock');
+  let child: import('node:child_process').ChildProcess | null = null;
+  const start = async () => {
+    rmSync(sock, { force: true });
+    child = spawn('p11-kit', ['server', '-f', '--provider', SOFTHSM_MODULE, '-n', sock, `pkcs11:token=${hsm.label}`], { env: { ...process.env, ...hsm.env }, stdio: 'ignore', detached: true });
+    for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!existsSync(sock)) throw new Error('p11-kit server did not start');
+  };
+  const stop = async () => {
+    const c = child as import('node:child_process').ChildProcess | null;
+    child = null;
+    if (!c || c.exitCode != null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    process.kill(-c.pid!, 'SIGTERM');
+    await gone;
+  };
+  await start();
+  return {
+    address: `unix:path=${sock}`,
+    get pid() {
+      return (child as import('node:child_process').ChildProcess | null)?.pid ?? 0;
+    },
+    stop,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+  };
+}

@@ -9,6 +9,7 @@ import { KEYS_DOMAIN, KEYS_MIGRATIONS } from './schema';
 import { open, seal, type Sealed } from './sealed';
 import { KeyStoreError, type KeyInfo, type KeyMaterial, type KeyVault } from './types';
 import type { HsmKeyWriter } from '../../devices/pkcs11/hsm-keys';
+import { secureBuffer } from '../../devices/pkcs11/secure-buffer';
 
 // The software key store: keys encrypted at rest under a KEK (kek.ts), created only through a
 // dual-control ceremony in which each custodian enters one component and sees only its KCV.
@@ -108,7 +109,7 @@ export class SoftwareKeyStore implements KeyVault {
     const id = randomUUID();
     this.ceremonies.set(id, {
       id, keyId: spec.keyId, label: spec.label.trim(), algorithm: spec.algorithm, length, components: spec.components, test: !!spec.test,
-      entered: [], startedBy: by.username, startedAt: this.now(), acc: Buffer.alloc(length),
+      entered: [], startedBy: by.username, startedAt: this.now(), acc: secureBuffer(length),
     });
     this.log('key.ceremony.start', 'success', by, spec.keyId, `key ceremony started for ${spec.keyId} (${spec.algorithm}-${length * 8}, ${spec.components} components${spec.test ? ', test key' : ''})`,
       { ceremony: id, algorithm: spec.algorithm, length, components: spec.components, test: !!spec.test });

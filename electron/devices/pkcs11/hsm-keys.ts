@@ -23,7 +23,10 @@ function kcvBlock(algorithm: TokenKeyAlgorithm): Buffer {
   return algorithm === 'AES' ? Buffer.alloc(16, 1) : Buffer.alloc(8);
 }
 
-export function createHsmKeyWriter(access: TokenAccess): HsmKeyWriter {
+/** Passes a key value to the token from another process (key-loader.mjs); returns the token's KCV. */
+export type KeyLoader = (op: 'create' | 'kcv', keyId: string, algorithm: TokenKeyAlgorithm, value: Buffer) => string;
+
+export function createHsmKeyWriter(access: TokenAccess, loader?: KeyLoader): HsmKeyWriter {
   const token = (): Token => {
     try {
       return access.current();
@@ -37,6 +40,7 @@ export function createHsmKeyWriter(access: TokenAccess): HsmKeyWriter {
     createKey(keyId, algorithm, value) {
       const t = token();
       if (t.find(keyId)) throw new TokenError('KEY', `a key labelled ${keyId} is already on the token`);
+      if (loader) return loader('create', keyId, algorithm, value);
       const h = t.create({ label: keyId, algorithm, value, persistent: true });
       const info = t.info(h);
       if (!info.sensitive || info.extractable) {
@@ -47,6 +51,7 @@ export function createHsmKeyWriter(access: TokenAccess): HsmKeyWriter {
     },
     kcv(algorithm, value) {
       const t = token();
+      if (loader) return loader('kcv', 'kcv', algorithm, value);
       const h = t.create({ label: 'kcv', algorithm, value, persistent: false });
       try {
         return ecbKcv(t, h, algorithm);
