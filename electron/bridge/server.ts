@@ -10,6 +10,7 @@ import type { StationEvents } from '../core/events';
 import { CSP } from '../csp';
 import { cacheControl } from './cache-policy';
 import { mayReceive } from '../core/api/event-permissions';
+import { forwardSessionEnds } from '../core/api/session-events';
 
 // The local bridge: a loopback-only HTTP server that serves the built renderer, and a WebSocket
 // that gives it the same `window.station` API the Electron preload gives (same contract, same
@@ -22,8 +23,6 @@ export interface BridgeOptions {
   staticDir: string;
   port?: number;
   host?: '127.0.0.1' | '::1';
-  /** How often sessions are checked for idle expiry (ms). */
-  idleCheckMs?: number;
   onInternal?(e: unknown, call: string): void;
 }
 
@@ -103,21 +102,12 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   };
   const offEvents = o.events.onAny(push);
 
-  // Sessions lock after idle time: tell the page so it returns to the login screen.
-  const hadUser = new WeakSet<Connection>();
-  const idleTimer = setInterval(async () => {
-    for (const [ws, conn] of conns) {
-      const u = conn.sessionId ? o.auth.current(conn.sessionId) : null;
-      if (u) hadUser.add(conn);
-      else if (hadUser.has(conn)) {
-        hadUser.delete(conn);
-        conn.sessionId = null;
-        const status = await dispatch(o.handlers, 'session.status', {}, conn);
-        if (status.ok && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'event', name: 'session.changed', payload: status.value }));
-      }
-    }
-  }, o.idleCheckMs ?? 15_000);
-  idleTimer.unref();
+  // A session the core ends (idle expiry, forced logout, logout) is told to its page at once, so
+  // it returns to the lock screen.
+  const offEnded = forwardSessionEnds({
+    auth: o.auth, handlers: o.handlers,
+    targets: () => [...conns].map(([ws, conn]) => ({ conn, send: (info: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ t: 'event', name: 'session.changed', payload: info })) })),
+  });
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
@@ -130,7 +120,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     port,
     connections: () => conns.size,
     close: async () => {
-      clearInterval(idleTimer);
+      offEnded();
       offEvents();
       for (const ws of conns.keys()) ws.terminate();
       wss.close();

@@ -4,6 +4,7 @@ import { dispatch } from '../core/api/dispatch';
 import type { AuthPort, Connection, Handlers } from '../core/api/handlers';
 import type { StationEvents } from '../core/events';
 import { mayReceive } from '../core/api/event-permissions';
+import { forwardSessionEnds } from '../core/api/session-events';
 
 // The only place raw ipcMain is used: one handler per contract call, each checking that the
 // sender is our own window showing our own page before anything is dispatched.
@@ -45,8 +46,17 @@ export function registerIpc(d: IpcDeps): () => void {
       if (c && mayReceive(d.auth.current(c.sessionId), name) && !wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, { name, payload });
     }
   });
+  // A session the core ends (idle expiry, forced logout) is told to its window at once.
+  const offEnded = forwardSessionEnds({
+    auth: d.auth, handlers: d.handlers,
+    targets: () => d.windows().flatMap((wc) => {
+      const conn = conns.get(wc.id);
+      return conn ? [{ conn, send: (info: unknown) => !wc.isDestroyed() && wc.send(IPC_EVENT_CHANNEL, { name: 'session.changed', payload: info }) }] : [];
+    }),
+  });
   return () => {
     off();
+    offEnded();
     for (const name of CALL_NAMES) d.ipcMain.removeHandler(ipcCallChannel(name));
   };
 }

@@ -34,5 +34,6 @@ export function createAuthPort(auth: AuthService): AuthPort {
     createUser(u, by, origin) {
       auth.createUser(u, { username: by.username, role: by.role, origin });
     },
+    onSessionEnded: (listener) => auth.onSessionEnded((e) => listener(e.sessionId)),
   };
 }

@@ -43,6 +43,8 @@ export interface AuthPort {
   authorize(sessionId: string | null, action: string, origin: string): SessionUser;
   listUsers(): { username: string; displayName: string; role: Role; disabled: boolean }[];
   createUser(u: { username: string; displayName: string; role: Role; password: string }, by: SessionUser, origin: string): void;
+  /** Every session that ends (logout, idle expiry, forced logout); see forwardSessionEnds. */
+  onSessionEnded(listener: (sessionId: string) => void): () => void;
 }
 
 type In<K extends CallName> = z.output<(typeof CALLS)[K]['input']>;

@@ -15,6 +15,15 @@ export interface AuthOptions {
   idleMs?: number;
   now?: () => number;
   scrypt?: ScryptParams;
+  /** While someone listens for session ends, idle sessions are swept this often (default 15 s). */
+  sweepMs?: number;
+}
+
+/** Why a session ended: its user signed out, it sat idle too long, or an administrator ended it. */
+export interface SessionEnded {
+  sessionId: string;
+  username: string;
+  reason: 'logout' | 'expired' | 'forced';
 }
 
 export interface Session extends Actor {
@@ -65,6 +74,9 @@ export class AuthService {
   private readonly scrypt: ScryptParams;
   /** Compared against when the user does not exist, so that case takes as long as a wrong password. */
   private readonly dummyHash: string;
+  private readonly sweepMs: number;
+  private readonly endListeners = new Set<(e: SessionEnded) => void>();
+  private sweeper: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly db: Database, private readonly audit: AuditLog, opts: AuthOptions = {}) {
     this.maxFailures = opts.maxFailures ?? 5;
@@ -72,6 +84,7 @@ export class AuthService {
     this.idleMs = opts.idleMs ?? 15 * 60_000;
     this.now = opts.now ?? Date.now;
     this.scrypt = opts.scrypt ?? DEFAULT_SCRYPT;
+    this.sweepMs = opts.sweepMs ?? 15_000;
     migrate(db, AUTH_DOMAIN, AUTH_MIGRATIONS);
     this.dummyHash = hashPassword(randomBytes(16).toString('hex'), this.scrypt);
   }
@@ -182,6 +195,7 @@ export class AuthService {
     if (this.now() - s.lastSeenAt > this.idleMs) {
       this.sessions.delete(sessionId);
       this.log('auth.session.expired', 'success', s, `user:${s.username}`, `session of ${s.username} expired after ${Math.round(this.idleMs / 60_000)} min idle`);
+      this.ended(sessionId, s, 'expired');
       throw new AuthError('SESSION_EXPIRED', 'session expired after inactivity; log in again');
     }
     return { ...s };
@@ -207,6 +221,38 @@ export class AuthService {
     if (!s) return;
     this.sessions.delete(sessionId);
     this.log('auth.logout', 'success', s, `user:${s.username}`, `${s.username} logged out`);
+    this.ended(sessionId, s, 'logout');
+  }
+
+  /**
+   * Tells `listener` of every session that ends: logout, idle expiry (swept every sweepMs while
+   * anyone listens, so it is noticed with no call coming in), or forced (role changed, account
+   * disabled). The adapters forward it to their page. Returns the unsubscribe.
+   */
+  onSessionEnded(listener: (e: SessionEnded) => void): () => void {
+    this.endListeners.add(listener);
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.expireIdle(), this.sweepMs);
+      this.sweeper.unref();
+    }
+    return () => {
+      this.endListeners.delete(listener);
+      if (!this.endListeners.size && this.sweeper) {
+        clearInterval(this.sweeper);
+        this.sweeper = null;
+      }
+    };
+  }
+
+  /** Ends every session idle past the limit (each logged and told as an expiry). */
+  expireIdle(): void {
+    for (const id of [...this.sessions.keys()]) {
+      try {
+        this.check(id);
+      } catch {
+        // expired: check() logged it and told the listeners
+      }
+    }
   }
 
   /** Live sessions (for the "who is logged in" view); ids are not returned. */
@@ -246,7 +292,21 @@ export class AuthService {
   }
 
   private endSessionsOf(username: string): void {
-    for (const [id, s] of this.sessions) if (s.username.toLowerCase() === username.toLowerCase()) this.sessions.delete(id);
+    for (const [id, s] of [...this.sessions]) {
+      if (s.username.toLowerCase() !== username.toLowerCase()) continue;
+      this.sessions.delete(id);
+      this.ended(id, s, 'forced');
+    }
+  }
+
+  private ended(sessionId: string, s: Session, reason: SessionEnded['reason']): void {
+    for (const l of [...this.endListeners]) {
+      try {
+        l({ sessionId, username: s.username, reason });
+      } catch {
+        // A listener's failure (a closed page) must not undo or block the session's end.
+      }
+    }
   }
 
   private log(type: string, outcome: 'success' | 'failure', by: Actor, resource: string | null, message: string, data?: Record<string, string | number | boolean | null>, severity?: 'info' | 'warn'): void {

@@ -9,14 +9,18 @@ import { createDevicesStore } from './devices';
 import { createEngineStore } from './engine';
 import { createLogStore } from './log';
 import { createQueueStore } from './queue';
-import { createSessionStore } from './session';
+import { createSessionStore, type SessionStore } from './session';
+import { guardSession } from '../station/session-guard';
 import { createTasksStore } from './tasks';
 import { createUiStore, type ThemeStorage } from './ui';
 
-export function createAppStores(api: StationApi, env: { storage: ThemeStorage | null; prefersDark: boolean }) {
+export function createAppStores(station: StationApi, env: { storage: ThemeStorage | null; prefersDark: boolean }) {
+  // Every store calls through the guard: any AUTH refusal makes the session store re-ask the station.
+  const api = guardSession(station, () => session.getState().load());
+  const session: SessionStore = createSessionStore(api);
   return {
     api,
-    session: createSessionStore(api),
+    session,
     engine: createEngineStore(api),
     batches: createBatchesStore(api, env.storage),
     queue: createQueueStore(api),

@@ -33,7 +33,7 @@ test('every contract call gets a handler; foreign senders and bad payloads are r
   const ipc = fakeIpc();
   const win = fakeContents(1);
   let loggedIn = false;
-  const auth = { current: () => (loggedIn ? { username: 'op', displayName: 'Op', role: 'operator' } : null) } as unknown as AuthPort;
+  const auth = { current: () => (loggedIn ? { username: 'op', displayName: 'Op', role: 'operator' } : null), onSessionEnded: () => () => undefined } as unknown as AuthPort;
   const calls: string[] = [];
   const handlers = new Proxy({}, { get: (_t, name: string) => (input: unknown) => (calls.push(name), name === 'queue.counts' ? { total: 0, queued: 0, inProgress: 0, passed: 0, failed: 0, rejected: 0, reworked: 0, held: 0 } : input) }) as Handlers;
   const events = new StationEvents();
