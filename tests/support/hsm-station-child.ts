@@ -36,7 +36,7 @@ const done = st.keys.enterComponent(id, admin, readExactly(16));
 say({ event: 'key', kcv: done.key!.kcv, location: done.key!.location });
 
 const { readFileSync } = await import('node:fs');
-const batchId = importBatch({ store: st.store, products: st.products }, 'chip-batch.json', readFileSync(process.argv[3], 'utf8'), 'cli').batchId;
+const batchId = (await importBatch({ store: st.store, products: st.products }, 'chip-batch.json', readFileSync(process.argv[3], 'utf8'), 'cli')).batchId;
 
 const t = st.deviceSet.transport as ManualTransport;
 t.onChange((c) => {
