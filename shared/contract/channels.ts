@@ -30,6 +30,8 @@ export const CALLS = {
     input: z.object({ fileName: z.string().min(1).max(255), content: z.string().max(200 * 1024 * 1024) }).strict(),
     output: z.object({ batchId: z.string(), records: z.number().int() }),
   },
+  /** Cancels a running import (its task.progress taskId); nothing of the file is stored. */
+  'batches.importCancel': { input: z.object({ taskId: z.string().min(1).max(80) }).strict(), output: z.object({ cancelled: z.boolean() }) },
   'batches.hold': { input: z.object({ batchId: id, hold: z.boolean(), reason }).strict(), output: ok },
 
   'queue.page': {

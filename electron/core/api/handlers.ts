@@ -4,7 +4,10 @@ import type { Role, SessionInfo } from '../../../shared/contract/dto';
 import type { Station } from '../station';
 import { toCardRow } from '../store/card-store';
 import { toLogEntry } from '../station';
-import { importBatch } from '../batch/import';
+import { importBatch, type ImportProgress } from '../batch/import';
+import { ImportService } from '../batch/import-service';
+import { redactText } from '../../../shared/domain/redact';
+import { join } from 'node:path';
 import { CallRefused } from './dispatch';
 import { renderPreview } from './preview';
 import type { AreaDeps } from './area';
@@ -73,6 +76,12 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
     }
   };
   const counted = () => station.engine.status();
+  // Imports run in a worker thread beside this one; a memory database (tests) imports in-process.
+  const importService = station.db.memory || !station.db.name
+    ? null
+    : new ImportService({ dbPath: station.db.name, keyPath: join(station.config.dataDirAbs, 'record.key'), durability: station.config.durability, products: () => station.products.list() });
+  const imports = (fileName: string, content: string, by: string, taskId: string, onProgress: (p: ImportProgress) => void) =>
+    importService ? importService.importText(taskId, fileName, content, by, onProgress) : importBatch({ store: station.store, products: station.products }, fileName, content, by, onProgress);
   const area: AreaDeps = { station, auth, need, progress };
 
   return {
@@ -111,14 +120,21 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
     'batches.import': async (i, conn) => {
       const user = need(conn, 'batch.import');
       const taskId = `import:${Date.now()}`;
+      const label = `Importing ${redactText(i.fileName, 80)}`;
+      const onProgress = (p: ImportProgress) => station.events.emit('task.progress', { taskId, label, done: p.checked, total: p.total, finished: p.finished, rate: p.rate, etaMs: p.etaMs, cancellable: !p.finished });
       try {
-        const r = await importBatch({ store: station.store, products: station.products }, i.fileName, i.content, user.username, (p) => progress(taskId, `Importing ${i.fileName}`, p.checked, p.total));
-        station.log({ type: 'batch.import', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `batch:${r.batchId}`, batchId: r.batchId, message: `imported batch ${r.batchId} (${r.records} records, product ${r.productId}) from ${i.fileName}` });
+        const r = await imports(i.fileName, i.content, user.username, taskId, onProgress);
+        station.log({ type: 'batch.import', severity: 'info', outcome: 'success', user: user.username, origin: conn.origin, resource: `batch:${r.batchId}`, batchId: r.batchId, message: `imported batch ${r.batchId} (${r.records} records, product ${r.productId}) from ${redactText(i.fileName, 80)}` });
         return { batchId: r.batchId, records: r.records };
       } catch (e) {
-        station.log({ type: 'batch.import', severity: 'warn', outcome: 'failure', user: user.username, origin: conn.origin, resource: `file:${i.fileName}`, message: `refused batch file ${i.fileName}: ${(e as Error).message.split('\n')[0]}` });
+        station.events.emit('task.progress', { taskId, label, done: 0, total: 0, finished: true });
+        station.log({ type: 'batch.import', severity: 'warn', outcome: 'failure', user: user.username, origin: conn.origin, resource: `file:${redactText(i.fileName, 80)}`, message: `refused batch file ${redactText(i.fileName, 80)}: ${redactText((e as Error).message.split('\n')[0], 300)}` });
         throw e;
       }
+    },
+    'batches.importCancel': (i, conn) => {
+      need(conn, 'batch.import');
+      return { cancelled: importService?.cancel(i.taskId) ?? false };
     },
     'batches.hold': (i, conn) => {
       // Holding is the operator's; lifting a hold is a decision, the supervisor's.

@@ -63,6 +63,8 @@ export const en = {
   'import.done': 'Imported batch {id}: {records} records.',
   'import.failed': 'importing {file}',
   'import.problems': '{count} problem(s) in the file — nothing was imported:',
+  'import.checked': '{done} of about {total} records checked · {rate} records/s · {eta} left',
+  'import.cancel': 'Cancel import',
   'import.readFailed': 'The file could not be read: {message}',
 
   'problem.record': 'record {record}, {field}: {message}',

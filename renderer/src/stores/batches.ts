@@ -30,6 +30,8 @@ export interface BatchesState {
   scan(text: string): Promise<boolean>;
   importFile(fileName: string, content: string): Promise<boolean>;
   clearImport(): void;
+  /** Cancels the running import (its task id from task.progress): nothing of it is stored. */
+  cancelImport(taskId: string): Promise<void>;
 }
 
 /** Scanners add spaces, prefixes in lower case, CR/LF: compare the ids loosely but exactly in content. */
@@ -121,6 +123,9 @@ export function createBatchesStore(api: StationApi, storage: BatchMemory | null 
       }
     },
     clearImport: () => set({ importing: null }),
+    cancelImport: async (taskId) => {
+      await api.call('batches.importCancel', { taskId });
+    },
   }));
 }
 export type BatchesStore = ReturnType<typeof createBatchesStore>;

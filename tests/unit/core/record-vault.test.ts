@@ -17,7 +17,7 @@ function records(n: number): CardRecord[] {
   );
 }
 
-test('a large batch is sealed beside the main thread: every record opens at its place, and only there', () => {
+test('a large batch is sealed record by record: every record opens at its place, and only there', () => {
   const vault = RecordVault.open(join(tempDir('vault'), 'record.key'));
   const rs = records(PARALLEL_SEAL_MIN + 1500);
   const sealed = vault.sealAll(rs, 'B9/');

@@ -41,6 +41,7 @@ const EXPECTED: Record<string, Row> = {
   'products.list': { who: [O, S], input: () => ({}) },
   'batches.list': { who: [O, S], input: () => ({}) },
   'batches.import': { who: [O, S], input: () => ({ fileName: 'empty.json', content: '{}' }) },
+  'batches.importCancel': { who: [O, S], input: () => ({ taskId: 'import:none' }) },
   // Releasing a hold is a decision: supervisors only (holding is tested in tests/unit/manual/holds.test.ts).
   'batches.hold': { who: [S], input: (c) => ({ batchId: c.batchId, hold: false, reason: 'role matrix test' }) },
   'queue.page': { who: [O, S], input: (c) => ({ batchId: c.batchId, offset: 0, limit: 5 }) },

@@ -6,6 +6,7 @@ import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { describeError } from '../../station/errors';
 import { t } from '../../i18n/t';
+import { formatCount, formatDuration } from '../../format/format';
 
 /** Choose a batch file, read it as text, hand it to the station; show every problem it finds. */
 export function ImportButton() {
@@ -51,6 +52,14 @@ export function ImportStatus() {
         <div className="import-progress" role="status" aria-live="polite">
           <span>{t('import.working', { file: importing.fileName })}</span>
           <ProgressBar done={task?.done} total={task?.total} label={t('import.working', { file: importing.fileName })} />
+          {task && task.rate !== undefined && (
+            <span className="import-rate">{t('import.checked', { done: formatCount(task.done), total: formatCount(task.total), rate: formatCount(Math.round(task.rate)), eta: formatDuration((task.etaMs ?? 0) / 1000) })}</span>
+          )}
+          {task?.cancellable && (
+            <button type="button" className="btn" onClick={() => void batches.getState().cancelImport(task.taskId)}>
+              {t('import.cancel')}
+            </button>
+          )}
         </div>
       )}
       {importing?.result && (
