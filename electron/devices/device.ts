@@ -1,4 +1,4 @@
-import type { DeviceKind, DeviceState, DeviceStatus } from '../../shared/domain/device';
+import type { DeviceCommand, DeviceKind, DeviceState, DeviceStatus } from '../../shared/domain/device';
 
 // What every device driver shows the station: a status that the device panel displays and
 // that changes by events. Drivers never know the UI; the core forwards these events.
@@ -10,6 +10,8 @@ export interface Device {
   /** Opens the device; resolves even if it is offline (the status says so and it keeps trying). */
   start(): Promise<void>;
   close(): Promise<void>;
+  /** Runs a command the status offers (`status().commands`), e.g. a laser's unlock or homing. */
+  perform?(command: DeviceCommand): Promise<void>;
 }
 
 /** A small helper for drivers: holds the status and notifies listeners on change. */
@@ -22,10 +24,11 @@ export class StatusHolder {
   get(): DeviceStatus {
     return this.current;
   }
-  set(state: DeviceState, message?: string, action?: string): void {
+  set(state: DeviceState, message?: string, action?: string, commands?: DeviceCommand[]): void {
     const c = this.current;
-    if (c.state === state && c.message === message && c.action === action) return;
-    this.current = { ...c, state, message, action, since: Date.now() };
+    if (c.state === state && c.message === message && c.action === action && (c.commands ?? []).join() === (commands ?? []).join()) return;
+    this.current = { ...c, state, message, action, commands, since: Date.now() };
+    if (!commands) delete this.current.commands;
     for (const l of this.listeners) l(this.current);
   }
   on(cb: (s: DeviceStatus) => void): () => void {

@@ -13,6 +13,7 @@ import { KEYS_CALLS, KEYS_EVENTS } from './areas/keys';
 import { MANUAL_CALLS, MANUAL_EVENTS } from './areas/manual';
 import { RECOVERY_CALLS, RECOVERY_EVENTS } from './areas/recovery';
 import { PRODUCTS_CALLS, PRODUCTS_EVENTS } from './areas/products';
+import { DEVICES_CALLS } from './areas/devices';
 
 export const CALLS = {
   'session.status': { input: empty, output: SessionInfoSchema },
@@ -69,6 +70,7 @@ export const CALLS = {
   ...MANUAL_CALLS,
   ...RECOVERY_CALLS,
   ...PRODUCTS_CALLS,
+  ...DEVICES_CALLS,
 } as const;
 
 export const EVENTS = {

@@ -93,6 +93,7 @@ export const DeviceStatusSchema = z.object({
   state: z.enum(['online', 'busy', 'offline', 'error']),
   message: z.string().optional(),
   action: z.string().optional(),
+  commands: z.array(z.enum(['unlock', 'home'])).optional(),
   since: z.number(),
 });
 

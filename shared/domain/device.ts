@@ -1,5 +1,7 @@
 export type DeviceKind = 'reader' | 'encoder' | 'machine' | 'laser' | 'keystore';
 export type DeviceState = 'online' | 'busy' | 'offline' | 'error';
+/** What a person may ask of the device from its panel now (a laser after an alarm: unlock, home). */
+export type DeviceCommand = 'unlock' | 'home';
 export interface DeviceStatus {
   id: string;
   kind: DeviceKind;
@@ -9,5 +11,7 @@ export interface DeviceStatus {
   message?: string;
   /** What a person should do about it, when something is wrong. */
   action?: string;
+  /** Commands the device panel offers now. */
+  commands?: DeviceCommand[];
   since: number;
 }

@@ -16,6 +16,7 @@ import { keysHandlers } from './areas/keys';
 import { manualHandlers } from './areas/manual';
 import { recoveryHandlers } from './areas/recovery';
 import { productsHandlers } from './areas/products';
+import { devicesHandlers } from './areas/devices';
 
 // The station's API, one handler per contract call. Each handler first asks the session for
 // the permission its action needs: a call the role may not make is refused here, in the core,
@@ -88,6 +89,7 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
     ...reportsHandlers(area),
     ...keysHandlers(area),
     ...manualHandlers(area),
+    ...devicesHandlers(area),
     ...recoveryHandlers(area),
     ...productsHandlers(area),
     'session.status': (_i, conn) => sessionInfo(conn),

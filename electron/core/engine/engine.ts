@@ -44,9 +44,10 @@ export interface EngineDeps {
 }
 
 type RunState = EngineStatus['state'];
-/** Machine faults that need a person (jam, cover, hopper, ribbon, offline) pause the line. */
+/** Faults that need a person pause the line: the machine's (jam, cover, hopper, ribbon, offline)
+ * and a laser alarm (locked until someone unlocks or homes it from the device panel). */
 function pausesLine(reason: ReasonCode): boolean {
-  return reason.startsWith('MACHINE_') && reason !== 'MACHINE_ERROR';
+  return (reason.startsWith('MACHINE_') && reason !== 'MACHINE_ERROR') || reason === 'LASER_ALARM';
 }
 
 class StopRequested extends Error {

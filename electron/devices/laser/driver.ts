@@ -1,13 +1,13 @@
 import type { Device } from '../device';
 import { StatusHolder } from '../device';
 import type { LinkSource } from '../machine/port-keeper';
-import type { DeviceStatus } from '../../../shared/domain/device';
+import type { DeviceCommand, DeviceStatus } from '../../../shared/domain/device';
 import { REASONS } from '../../../shared/domain/reasons';
 import { LineSplitter, PortKeeper } from '../machine/port-keeper';
 import { LaserError } from './errors';
 import { FlowChannel, LOST_ALARM, LOST_OFFLINE, LOST_RESET, type AckResult, type FlowSource } from './flow';
 import { prepareGcode } from './gcode-lines';
-import { BANNER_RE, GRBL_RX_BUFFER, RT_FEED_HOLD, RT_RESUME, RT_SOFT_RESET, RT_STATUS, alarmText, errorText, parseStatusReport, type GrblReport } from './grbl';
+import { BANNER_RE, CRITICAL_ALARMS, GRBL_RX_BUFFER, RT_FEED_HOLD, RT_RESUME, RT_SOFT_RESET, RT_STATUS, alarmText, errorText, parseStatusReport, type GrblReport } from './grbl';
 
 // A GRBL 1.1 laser over a serial link. On every (re)connect it soft-resets the controller, waits
 // for the banner, reads the settings and makes sure laser mode ($32=1) is on. Jobs stream with
@@ -209,7 +209,11 @@ export class GrblLaser implements Device {
   async command(line: string, timeoutMs = this.o.commandTimeoutMs): Promise<string[]> {
     const ready = this.checkReady(line.startsWith('$') ? line.split('=')[0] : 'a command', true);
     if (ready) throw ready;
-    return this.commandRaw(line, timeoutMs);
+    const messages = await this.commandRaw(line, timeoutMs);
+    // A setting changed by hand: keep the picture the device panel's commands depend on.
+    const set = /^\$(\d+)=(\S+)$/.exec(line.trim());
+    if (set) this.settingsMap.set(Number(set[1]), set[2]);
+    return messages;
   }
 
   /** Asks for a status report now. */
@@ -259,6 +263,39 @@ export class GrblLaser implements Device {
     this.alarm = null;
     this.locked = false;
     this.refresh();
+  }
+
+  /** Homing cycle (`$H`, when the machine has homing: `$22=1`): also clears an alarm lock. */
+  async home(timeoutMs = 60_000): Promise<void> {
+    if (!this.keeper.isUp) throw new LaserError(this.id, 'OFFLINE', `${this.id}: offline (${this.downReason}); $H not sent`);
+    this.recovering++;
+    this.refresh();
+    try {
+      await this.commandRaw('$H', timeoutMs);
+      this.alarm = null;
+      this.locked = false;
+      this.problem = null;
+      await this.queryReport();
+    } finally {
+      this.recovering--;
+      this.refresh();
+    }
+  }
+
+  /** Whether the controller has a homing cycle ($22=1). */
+  get hasHoming(): boolean {
+    return this.settingsMap.get(22) === '1';
+  }
+
+  /** The device panel's commands: unlock ($X) and, where the machine has it, homing ($H). */
+  async perform(command: DeviceCommand): Promise<void> {
+    if (!(this.status().commands ?? []).includes(command)) throw new LaserError(this.id, 'ERROR', `${this.id}: ${command} is not offered now`);
+    // After a hard or soft limit GRBL reads nothing until a reset; the motion has stopped already.
+    if (command === 'home') {
+      if (this.alarm !== null && CRITICAL_ALARMS.has(this.alarm)) await this.softReset();
+      return this.home();
+    }
+    await this.recover();
   }
 
   /** The operator's recovery after an alarm: soft reset, `$X` unlock, fresh status. */
@@ -542,8 +579,11 @@ export class GrblLaser implements Device {
   private refresh(): void {
     if (!this.keeper.isUp) return this.holder.set('offline', `Not connected: ${this.downReason}`, REASONS.LASER_OFFLINE.action);
     if (this.recovering) return this.holder.set('busy', 'Recovering: soft reset and unlock');
-    if (this.alarm !== null || this.locked)
-      return this.holder.set('error', this.alarm !== null ? `Laser ${alarmText(this.alarm)}` : 'The laser is locked after a reset', 'Check the laser, then unlock it (Recover)');
+    if (this.alarm !== null || this.locked) {
+      const commands: DeviceCommand[] = this.hasHoming ? ['unlock', 'home'] : ['unlock'];
+      const action = this.hasHoming ? 'Check the laser, then home it (or unlock it), then resume the line' : 'Check the laser, then unlock it, then resume the line';
+      return this.holder.set('error', this.alarm !== null ? `Laser ${alarmText(this.alarm)}` : 'The laser is locked after a reset', action, commands);
+    }
     if (this.lastReport?.state === 'Door') return this.holder.set('error', 'The laser safety door is open', 'Close the door, then resume');
     if (this.laserModeOff) return this.holder.set('error', 'Laser mode is off ($32=0)', 'Turn laser mode on ($32=1)');
     if (this.problem) return this.holder.set('error', this.problem.message, this.problem.action);

@@ -40,6 +40,7 @@ export interface LaserEmulatorStats {
   errors: number;
   resets: number;
   statusQueries: number;
+  homings: number;
 }
 
 export class GrblEmulator {
@@ -70,7 +71,7 @@ export class GrblEmulator {
     [120, '500.000'], [121, '500.000'], [122, '10.000'], [130, '90.000'], [131, '60.000'], [132, '200.000'],
   ]);
   readonly toolpath: Segment[] = [];
-  readonly stats: LaserEmulatorStats = { maxUnacked: 0, overflowBytes: 0, linesAnswered: 0, errors: 0, resets: 0, statusQueries: 0 };
+  readonly stats: LaserEmulatorStats = { maxUnacked: 0, overflowBytes: 0, linesAnswered: 0, errors: 0, resets: 0, statusQueries: 0, homings: 0 };
 
   constructor(
     port: EmulatorPort | null,
@@ -253,7 +254,15 @@ export class GrblEmulator {
       this.out += `[GC:G${m.motion} G54 G17 G${m.mm ? 21 : 20} G${m.absolute ? 90 : 91} G94 ${m.spindle} M9 T0 F${Math.round(m.f)} S${Math.round(m.s)}]\r\n`;
       return 0;
     }
-    if (line === '$H') return 5;
+    if (line === '$H') {
+      // Homing: only with $22=1 (error:5 otherwise); it clears an alarm and ends at the origin.
+      if (this.settings.get(22) !== '1') return 5;
+      if (this.critical) return 9;
+      this.alarmCode = null;
+      this.modal.pos = { x: 0, y: 0, z: 0 };
+      this.stats.homings++;
+      return 0;
+    }
     const set = /^\$(\d+)=(-?\d+(?:\.\d+)?)$/.exec(line);
     if (set) {
       if (this.planner.length) return 8;

@@ -162,6 +162,9 @@ export const en = {
   'devices.kind.keystore': 'Key store',
   'devices.action': 'What to do: {action}',
   'devices.loadFailed': 'listing the devices',
+  'devices.command.unlock': 'Unlock ($X)',
+  'devices.command.home': 'Home ($H)',
+  'devices.commandFailed': 'the command to {device}',
 
   'task.progress': '{label}: {done} of {total}',
 

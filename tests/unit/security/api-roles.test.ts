@@ -84,6 +84,8 @@ const EXPECTED: Record<string, Row> = {
 
   'manual.pending': { who: [O, S], input: () => ({}) },
   'manual.confirm': { who: [O, S], input: () => ({ promptId: 'no-such-prompt' }) },
+  // A device panel's command (a laser's unlock/home) acts on the line: the people running it.
+  'devices.perform': { who: [O, S], input: () => ({ deviceId: 'laser', command: 'unlock' }) },
   'recovery.status': { who: [O, S], input: () => ({}) },
 
   'reports.batch': { who: [O, S, A], input: (c) => ({ batchId: c.batchId }) },

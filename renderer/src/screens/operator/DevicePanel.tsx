@@ -1,10 +1,12 @@
+import { useState } from 'react';
 import { useStore } from 'zustand';
-import type { DeviceState } from '../../../../shared/domain/device';
+import type { DeviceCommand, DeviceState, DeviceStatus } from '../../../../shared/domain/device';
 import { useStores } from '../../components/context';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Icon, type IconName } from '../../components/Icon';
 import { Empty, Loading } from '../../components/States';
 import { t } from '../../i18n/t';
+import { describeError, type ShownError } from '../../station/errors';
 
 const ICON: Record<DeviceState, IconName> = { online: 'check', busy: 'clock', offline: 'cross', error: 'warn' };
 
@@ -32,9 +34,38 @@ export function DevicePanel() {
             </div>
             {d.message && <p className="device-message">{d.message}</p>}
             {d.action && (d.state === 'error' || d.state === 'offline') && <p className="device-action">{t('devices.action', { action: d.action })}</p>}
+            {!!d.commands?.length && <DeviceCommands device={d} />}
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** The commands a device offers now (a laser after an alarm: unlock, home), one button each. */
+function DeviceCommands({ device }: { device: DeviceStatus }) {
+  const { api } = useStores();
+  const [busy, setBusy] = useState<DeviceCommand | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
+  const run = async (command: DeviceCommand) => {
+    setBusy(command);
+    setError(null);
+    try {
+      await api.call('devices.perform', { deviceId: device.id, command });
+    } catch (e) {
+      setError(describeError(t('devices.commandFailed', { device: device.name }), e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <div className="device-commands">
+      {device.commands!.map((c) => (
+        <button key={c} type="button" className="btn" data-testid={`device-${c}`} disabled={busy !== null} onClick={() => void run(c)}>
+          {t(`devices.command.${c}`)}
+        </button>
+      ))}
+      {error && <ErrorBox error={error} />}
+    </div>
   );
 }
