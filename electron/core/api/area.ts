@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CallTable } from '../../../shared/contract/common';
 import type { Station } from '../station';
-import type { AuthPort, Connection, SessionUser } from './handlers';
+import type { AuthPort, Connection, SessionUser } from './types';
 
 // What an area's handlers get: the station, the auth port, and `need` — the permission check
 // every handler makes first (refusals are logged by the auth service).

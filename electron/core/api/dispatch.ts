@@ -5,7 +5,7 @@ import { ValidationError } from '../../../shared/domain/problems';
 import { redactProblem, redactText } from '../../../shared/domain/redact';
 import { ConflictError, NotFoundError } from '../store/card-store';
 import { IllegalTransitionError } from '../../../shared/domain/card-state';
-import type { Connection, Handlers } from './handlers';
+import type { Connection, Handlers } from './types';
 import { LIMITS } from '../../../shared/batch/limits';
 
 // Every call from a renderer passes here, whatever carried it (Electron IPC or the bridge):

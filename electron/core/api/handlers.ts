@@ -1,6 +1,5 @@
-import type { CallName, CallOutput, CALLS } from '../../../shared/contract/channels';
-import type { z } from 'zod';
-import type { Role, SessionInfo } from '../../../shared/contract/dto';
+import type { SessionInfo } from '../../../shared/contract/dto';
+import type { AuthPort, Connection, Handlers } from './types';
 import type { Station } from '../station';
 import { toCardRow } from '../store/card-store';
 import { toLogEntry } from '../station';
@@ -21,38 +20,8 @@ import { devicesHandlers } from './areas/devices';
 // The station's API, one handler per contract call. Each handler first asks the session for
 // the permission its action needs: a call the role may not make is refused here, in the core,
 // and the refusal is logged — hiding a button is never the only guard.
-export interface Connection {
-  /** Stable id of the window or WebSocket connection. */
-  id: string;
-  /** 'ui:<id>' for renderers, 'cli' for the command line. */
-  origin: string;
-  sessionId: string | null;
-}
+export type { AuthPort, Connection, Handlers, SessionUser } from './types';
 
-export interface SessionUser {
-  username: string;
-  displayName: string;
-  role: Role;
-}
-
-/** What the API needs from the auth service (electron/core/auth). */
-export interface AuthPort {
-  hasUsers(): boolean;
-  bootstrap(u: { username: string; displayName: string; password: string }, origin: string): { sessionId: string; user: SessionUser };
-  login(username: string, password: string, origin: string): { sessionId: string; user: SessionUser };
-  logout(sessionId: string, origin: string): void;
-  /** The session's user, or null when there is none or it expired; counts as activity. */
-  current(sessionId: string | null): SessionUser | null;
-  /** Throws an error with code NO_SESSION, SESSION_EXPIRED or FORBIDDEN (logged). */
-  authorize(sessionId: string | null, action: string, origin: string): SessionUser;
-  listUsers(): { username: string; displayName: string; role: Role; disabled: boolean }[];
-  createUser(u: { username: string; displayName: string; role: Role; password: string }, by: SessionUser, origin: string): void;
-  /** Every session that ends (logout, idle expiry, forced logout); see forwardSessionEnds. */
-  onSessionEnded(listener: (sessionId: string) => void): () => void;
-}
-
-type In<K extends CallName> = z.output<(typeof CALLS)[K]['input']>;
-export type Handlers = { [K in CallName]: (input: In<K>, conn: Connection) => CallOutput<K> | Promise<CallOutput<K>> };
 
 export function createHandlers(station: Station, auth: AuthPort, progress: (taskId: string, label: string, done: number, total: number) => void): Handlers {
   const sessionInfo = (conn: Connection): SessionInfo => ({

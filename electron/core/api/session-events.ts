@@ -1,6 +1,6 @@
 import type { SessionInfo } from '../../../shared/contract/dto';
 import { dispatch } from './dispatch';
-import type { AuthPort, Connection, Handlers } from './handlers';
+import type { AuthPort, Connection, Handlers } from './types';
 
 // What both adapters (Electron IPC, the bridge) do when the core ends a session — logout, idle
 // expiry, forced logout: every connection on that session loses it and is sent session.changed

@@ -2,7 +2,7 @@ import { KEYS_CALLS, type CeremonyStatusDto } from '../../../../shared/contract/
 import type { CallError } from '../../../../shared/contract/dto';
 import type { AreaDeps, HandlersFor } from '../area';
 import { CallRefused } from '../dispatch';
-import type { Connection, SessionUser } from '../handlers';
+import type { Connection, SessionUser } from '../types';
 import { KeyStoreError, type CeremonyStatus } from '../../keys';
 
 // Handlers of the keys calls: a thin layer over the station's key store (station.keys), which

@@ -1,6 +1,6 @@
 import { REPORTS_CALLS } from '../../../../shared/contract/areas/reports';
 import type { AreaDeps, HandlersFor } from '../area';
-import type { Connection } from '../handlers';
+import type { Connection } from '../types';
 import { CallRefused } from '../dispatch';
 import type { Station } from '../../station';
 import { ReportService } from '../../reports/service';
