@@ -3,7 +3,7 @@ import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { bootStation } from './boot';
-import { writeDemo } from './cli/demo';
+import { writeDemo } from './wiring/demo';
 import { registerIpc } from './ipc/register';
 import { windowOptions, hardenSession, hardenContents } from './window';
 import { isRendererUrl, RENDERER_SCHEME_PRIVILEGES, RENDERER_URL, serveRenderer } from './renderer-protocol';

@@ -1,4 +1,4 @@
-import type { StepModule, StepContext, StepOutcome } from '../../core/engine/step';
+import type { StepModule, StepContext, StepOutcome } from '../step-port';
 import type { ReaderDevice } from '../pcsc/reader-device';
 import type { ChipKeyProvider } from './keys';
 import { personalizeChip } from './personalize';

@@ -1,4 +1,4 @@
-import type { StepContext, StepModule, StepOutcome } from '../../core/engine/step';
+import type { StepContext, StepModule, StepOutcome } from '../step-port';
 import type { LaserJob } from '../../../shared/layout/jobs';
 import type { GrblLaser } from './driver';
 import { LaserError, laserReason } from './errors';

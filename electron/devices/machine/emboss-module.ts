@@ -1,4 +1,4 @@
-import type { StepContext, StepModule, StepOutcome } from '../../core/engine/step';
+import type { StepContext, StepModule, StepOutcome } from '../step-port';
 import type { EmbossJob } from '../../../shared/layout/jobs';
 import { checkStrikeLine, type MachineDriver } from './driver';
 import { MachineError, machineReason } from './errors';

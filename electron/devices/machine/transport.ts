@@ -1,4 +1,4 @@
-import type { Bin, CardTransport, StepKind } from '../../core/engine/step';
+import type { Bin, CardTransport, StepKind } from '../step-port';
 import type { MachineDriver } from './driver';
 import type { MachineModule } from './protocol';
 

@@ -1,6 +1,6 @@
 // Type-only imports from the engine: the StepModule contract is erased at run time, so the
 // driver layer does not load the core.
-import type { StepContext, StepModule, StepOutcome } from '../../core/engine/step';
+import type { StepContext, StepModule, StepOutcome } from '../step-port';
 import type { ReasonCode } from '../../../shared/domain/reasons';
 import { formatProblem } from '../../../shared/domain/problems';
 import { formatTracks, mismatchedTracks, parseTrack1, parseTrack2 } from '../../../shared/magstripe/tracks';

@@ -1,0 +1,59 @@
+// Lint holds the layering of docs/ARCHITECTURE.md ("Layout"): each directory may import only what
+// its row allows (import-x/no-restricted-paths over resolved paths), `electron` only in the files
+// that talk to Electron, and no import cycles (import-x/no-cycle; type-only cycles are found by
+// scripts/import-cycles.mjs, the second half of `npm run lint`). It checks imports only, so it
+// stays fast; style is not its business.
+import tseslint from 'typescript-eslint';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
+
+const E = './electron';
+// Everything a layer could import, by the row it belongs to.
+const CORE = `${E}/core`, DEVICES = `${E}/devices`, SIM = `${E}/sim`, BRIDGE = `${E}/bridge`, CLI = `${E}/cli`, IPC = `${E}/ipc`, WIRING = `${E}/wiring`;
+const BOOT = `${E}/boot.ts`, MAIN = `${E}/main.ts`, PRELOAD = `${E}/preload.ts`, THREADPOOL = `${E}/threadpool.ts`;
+const APP_GLUE = [MAIN, PRELOAD, IPC, `${E}/window.ts`, `${E}/renderer-protocol.ts`, `${E}/csp.ts`];
+const UI = './renderer';
+const NOT_PRODUCT = ['./tests', './bench', './scripts'];
+
+const zone = (target, from, why) => ({ target, from: [...new Set(from)], message: `${why} (docs/ARCHITECTURE.md, Layout)` });
+const ZONES = [
+  zone('./shared', [E, UI, ...NOT_PRODUCT], 'shared/ imports only shared/ and zod'),
+  zone(DEVICES, [CORE, SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'drivers import only shared/ and Node: never the core, the simulators or the UI'),
+  zone(SIM, [CORE, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'simulators import only shared/ and electron/devices/'),
+  zone(CORE, [SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'the core imports only shared/, electron/devices/ and Node'),
+  zone(WIRING, [BRIDGE, CLI, IPC, BOOT, UI, ...APP_GLUE], 'wiring/ imports the core, the drivers and the simulators'),
+  zone(BOOT, [BRIDGE, CLI, IPC, SIM, UI, ...APP_GLUE], 'boot.ts imports the core and wiring/'),
+  zone(BRIDGE, [CLI, IPC, WIRING, BOOT, SIM, DEVICES, UI, MAIN, PRELOAD], 'the bridge imports the core'),
+  zone(CLI, [IPC, UI, MAIN, PRELOAD], 'the CLI imports the core, wiring, sim and the bridge'),
+  zone([MAIN, IPC, `${E}/window.ts`, `${E}/renderer-protocol.ts`], [CLI, SIM, DEVICES, BRIDGE, UI], 'the Electron main process imports the core, wiring/, boot.ts and shared/ (the demo writer is wiring/demo.ts)'),
+  zone(PRELOAD, [CORE, DEVICES, SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, MAIN], 'the preload imports only shared/'),
+  zone(THREADPOOL, [E, './shared', UI], 'threadpool.ts imports nothing: it must run before any module that starts a thread'),
+  zone(UI, [E, ...NOT_PRODUCT], 'the renderer imports only shared/: it talks to window.station, never a device or the core'),
+];
+
+const ELECTRON_ONLY = { paths: [{ name: 'electron', message: 'only electron/main.ts, preload.ts, ipc/**, window.ts and renderer-protocol.ts import electron' }] };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-artifacts/**', '.data/**', '**/*.d.ts'] },
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
+    languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.mts', '.js', '.mjs', '.cjs', '.json'] })] },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: ZONES }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-self-import': 'error',
+      // An import the resolver cannot follow would slip past the zones.
+      'import-x/no-unresolved': 'error',
+      'no-restricted-imports': ['error', ELECTRON_ONLY],
+    },
+  },
+  // The files that talk to Electron.
+  { files: [MAIN, PRELOAD, `${IPC}/**`, `${E}/window.ts`, `${E}/renderer-protocol.ts`].map((f) => f.slice(2)), rules: { 'no-restricted-imports': 'off' } },
+  // shared/ runs in the renderer too: no Node, no package but zod (and csv-parse, which runs in both).
+  {
+    files: ['shared/**'],
+    rules: { 'no-restricted-imports': ['error', { ...ELECTRON_ONLY, patterns: [{ regex: '^(?!zod($|/)|csv-parse($|/)|\\.{1,2}/)', message: 'shared/ imports only shared/, zod and csv-parse (docs/ARCHITECTURE.md, Layout)' }] }] },
+  },
+);
