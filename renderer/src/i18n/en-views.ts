@@ -82,6 +82,14 @@ export const enViews = {
   'keys.col.origin': 'Origin',
   'keys.col.custodians': 'Custodians',
   'keys.col.created': 'Created',
+  'keys.col.where': 'Stored in',
+  'keys.col.actions': 'Actions',
+  'keys.where.software': 'software key store',
+  'keys.where.hsm': 'HSM (PKCS#11 token)',
+  'keys.delete': 'Delete…',
+  'keys.delete.pending': 'Deletion of {keyId} asked: a second administrator must press Delete to confirm',
+  'keys.delete.done': 'Key {keyId} deleted',
+  'keys.delete.failed': 'deleting the key',
   'keys.test': 'test',
   'keys.origin.ceremony': 'key ceremony',
   'keys.origin.test-import': 'test import',
@@ -111,6 +119,7 @@ export const enViews = {
   'keys.abort.body': 'Every component entered so far is wiped; the ceremony must start again.',
   'keys.abort.ok': 'Abort the ceremony',
   'keys.abort.failed': 'aborting the key ceremony',
+  'keys.enter.notHex': 'The component is not hexadecimal: enter whole bytes, 0-9 and A-F (spaces allowed)',
 } as const;
 
 export const enManual = {

@@ -3,6 +3,7 @@ import type { StationApi } from '../../../shared/contract/api';
 import type { CeremonyStatusDto, KeyInfoDto } from '../../../shared/contract/areas/keys';
 import { describeError, type ShownError } from '../station/errors';
 import { t } from '../i18n/t';
+import { componentBytes, sealComponent } from './seal-component';
 
 // Keys: the administrator's list (KCVs only) and the dual-control ceremony. A component the
 // custodian typed is sent once and never kept here: only its KCV comes back and is shown.
@@ -29,6 +30,8 @@ export interface KeysState {
   start(form: CeremonyForm): Promise<boolean>;
   enter(ceremonyId: string, componentHex: string): Promise<boolean>;
   abort(ceremonyId: string): Promise<boolean>;
+  /** Two-person delete: the first administrator asks, a second one confirms with the same call. */
+  remove(keyId: string): Promise<boolean>;
 }
 
 export function createKeysStore(api: StationApi) {
@@ -74,7 +77,12 @@ export function createKeysStore(api: StationApi) {
       enter: (ceremonyId, componentHex) =>
         run(t('keys.enter.failed'), async () => {
           const c = get().ceremonies.find((x) => x.ceremonyId === ceremonyId);
-          const r = await api.call('keys.ceremony.component', { ceremonyId, componentHex });
+          // Parsed and encrypted here: the station receives ciphertext only (seal-component.ts).
+          const bytes = componentBytes(componentHex);
+          if (!bytes) throw new Error(t('keys.enter.notHex'));
+          const offer = await api.call('keys.ceremony.transportKey', { ceremonyId });
+          const sealed = await sealComponent(bytes, ceremonyId, offer);
+          const r = await api.call('keys.ceremony.component', { ceremonyId, sealed });
           const text = r.keyKcv
             ? t('keys.complete', { keyId: c?.keyId ?? '', kcv: r.keyKcv })
             : t('keys.componentKcv', { index: r.index, kcv: r.kcv, remaining: r.remaining });
@@ -88,6 +96,12 @@ export function createKeysStore(api: StationApi) {
               // the accepted component stands; the list refreshes on the next visit
             }
           }
+        }),
+      remove: (keyId) =>
+        run(t('keys.delete.failed'), async () => {
+          const r = await api.call('keys.delete', { keyId });
+          set({ results: { ...get().results, [`delete:${keyId}`]: t(r.state === 'deleted' ? 'keys.delete.done' : 'keys.delete.pending', { keyId }) } });
+          if (r.state === 'deleted') set({ keys: get().keys.filter((k) => k.id !== keyId) });
         }),
       abort: (ceremonyId) =>
         run(t('keys.abort.failed'), async () => {

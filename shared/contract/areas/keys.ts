@@ -64,9 +64,17 @@ export const KEYS_CALLS = {
    * KCV only; the last component completes the key and adds the key's KCV.
    */
   'keys.ceremony.component': {
-    input: z.object({ ceremonyId: z.string().min(1).max(64), componentHex: z.string().min(1, 'enter the component').max(160, 'a component is at most 64 hex digits') }).strict(),
+    input: z.object({
+      ceremonyId: z.string().min(1).max(64),
+      /** The component as text (CLI, tests). It becomes a string in the station's heap: the screen sends `sealed` instead. */
+      componentHex: z.string().min(1, 'enter the component').max(160, 'a component is at most 64 hex digits').optional(),
+      /** The component encrypted for the station (keys.ceremony.transportKey): what the Keys screen sends. */
+      sealed: z.object({ keyRef: z.string().min(1).max(64), publicKey: z.string().max(200), iv: z.string().max(40), ct: z.string().max(200) }).strict().optional(),
+    }).strict(),
     output: z.object({ index: z.number().int(), kcv: z.string(), remaining: z.number().int(), keyKcv: z.string().optional() }),
   },
+  /** A one-use station key to encrypt one component for (key.custody); see electron/core/keys/component-transport.ts. */
+  'keys.ceremony.transportKey': { input: ceremonyRef, output: z.object({ keyRef: z.string(), publicKey: z.string() }) },
   /** One open ceremony (key.custody: custodians see what they are entering a component for). */
   'keys.ceremony.status': { input: ceremonyRef, output: CeremonyStatusSchema },
   /** Open ceremonies started through this station's API (key.custody). */

@@ -141,3 +141,26 @@ test('key-store refusals arrive as clear call refusals: existing key, test key w
   const bogus = await call('administrator', 'keys.ceremony.start', { keyId: 'x', label: 'x', algorithm: 'RSA', components: 2, test: false });
   assert.equal(code(bogus), 'BAD_REQUEST');
 });
+
+test('the Keys screen sends components encrypted for the station: only ciphertext crosses, a key opens once, for its ceremony only', async () => {
+  const { sealComponent } = await import('../../../renderer/src/stores/seal-component');
+  const parts = [randomBytes(16), randomBytes(16)];
+  const started = value<{ ceremonyId: string }>(await call('administrator', 'keys.ceremony.start', { keyId: 'kmc-sealed', label: 'sealed', algorithm: 'AES', components: 2, test: false }));
+  const id = started.ceremonyId;
+  const offer = value<{ keyRef: string; publicKey: string }>(await call('supervisor', 'keys.ceremony.transportKey', { ceremonyId: id }));
+  const sealed = await sealComponent(new Uint8Array(parts[0]), id, offer);
+  assert.ok(!JSON.stringify(sealed).toLowerCase().includes(parts[0].toString('hex')));
+  const r1 = value<{ kcv: string; remaining: number }>(await call('supervisor', 'keys.ceremony.component', { ceremonyId: id, sealed }));
+  assert.deepEqual(r1, { index: 1, kcv: aesKcv(parts[0]), remaining: 1 });
+  assert.equal(code(await call('carol', 'keys.ceremony.component', { ceremonyId: id, sealed })), 'VALIDATION', 'a transport key opens once');
+  const other = value<{ ceremonyId: string }>(await call('administrator', 'keys.ceremony.start', { keyId: 'kmc-other', label: 'other', algorithm: 'AES', components: 2, test: false }));
+  const offer2 = value<{ keyRef: string; publicKey: string }>(await call('carol', 'keys.ceremony.transportKey', { ceremonyId: id }));
+  const forOther = await sealComponent(new Uint8Array(parts[1]), other.ceremonyId, offer2);
+  assert.equal(code(await call('carol', 'keys.ceremony.component', { ceremonyId: id, sealed: forOther })), 'VALIDATION', 'sealed for another ceremony');
+  const offer3 = value<{ keyRef: string; publicKey: string }>(await call('carol', 'keys.ceremony.transportKey', { ceremonyId: id }));
+  const r2 = value<{ keyKcv?: string }>(await call('carol', 'keys.ceremony.component', { ceremonyId: id, sealed: await sealComponent(new Uint8Array(parts[1]), id, offer3) }));
+  const key = Buffer.alloc(16);
+  for (const p of parts) for (let i = 0; i < 16; i++) key[i] ^= p[i];
+  assert.equal(r2.keyKcv, aesKcv(key));
+  await call('administrator', 'keys.ceremony.abort', { ceremonyId: other.ceremonyId });
+});

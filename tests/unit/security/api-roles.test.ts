@@ -75,6 +75,7 @@ const EXPECTED: Record<string, Row> = {
   'keys.ceremony.list': { who: [S, A], input: () => ({}) },
   'keys.ceremony.abort': { who: [A], input: () => ({ ceremonyId: NO_CEREMONY }) },
   'keys.delete': { who: [A], input: () => ({ keyId: 'no-such-key' }) },
+  'keys.ceremony.transportKey': { who: [S, A], input: () => ({ ceremonyId: NO_CEREMONY }) },
   'keys.hsm.pin': { who: [A], input: () => ({ pin: '123456' }) },
 
   'products.get': { who: [O, S], input: () => ({ id: 'DEMO-DEBIT' }) },

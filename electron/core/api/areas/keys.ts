@@ -4,6 +4,8 @@ import type { AreaDeps, HandlersFor } from '../area';
 import { CallRefused } from '../dispatch';
 import type { Connection, SessionUser } from '../types';
 import { KeyStoreError, type CeremonyStatus } from '../../keys';
+import { ComponentTransport } from '../../keys/component-transport';
+import { secureBuffer } from '../../../devices/pkcs11/secure-buffer';
 
 // Handlers of the keys calls: a thin layer over the station's key store (station.keys), which
 // enforces dual control and audits every step with KCVs only. This layer adds the session
@@ -42,7 +44,10 @@ export function parseComponent(text: string, length: number): Buffer {
   const want = `a component of this key is ${length * 2} hex digits (0-9, A-F; spaces allowed)`;
   if (!/^[0-9a-fA-F]*$/.test(clean)) throw new CallRefused('VALIDATION', `the component is not hexadecimal: ${want}`);
   if (clean.length !== length * 2) throw new CallRefused('VALIDATION', `the component has ${clean.length} hex digits: ${want}`);
-  return Buffer.from(clean, 'hex');
+  // Off the V8 heap, so the store's fill(0) leaves no copy (the text itself cannot be cleared: the screen sends `sealed`).
+  const out = secureBuffer(length);
+  out.write(clean, 'hex');
+  return out;
 }
 
 function toDto(s: CeremonyStatus): CeremonyStatusDto {
@@ -57,6 +62,7 @@ export function keysHandlers(d: AreaDeps): HandlersFor<typeof KEYS_CALLS> {
   const actor = (user: SessionUser, conn: Connection) => ({ username: user.username, role: user.role, origin: conn.origin });
   // Ceremonies opened through this API, so a custodian logging in after the administrator can find them.
   const open = new Set<string>();
+  const transport = new ComponentTransport();
   const status = (ceremonyId: string): CeremonyStatus => {
     const s = keys().ceremonyStatus(ceremonyId);
     if (!s) {
@@ -82,7 +88,16 @@ export function keysHandlers(d: AreaDeps): HandlersFor<typeof KEYS_CALLS> {
       const c = status(i.ceremonyId);
       let part: Buffer;
       try {
-        part = parseComponent(i.componentHex, c.length);
+        if (i.sealed) {
+          const opened = transport.open(i.ceremonyId, i.sealed);
+          if (!opened) throw new CallRefused('VALIDATION', 'the encrypted component does not open for this ceremony: ask for a new transport key and enter it again');
+          if (opened.length !== c.length) {
+            opened.fill(0);
+            throw new CallRefused('VALIDATION', `the component has ${opened.length * 2} hex digits: a component of this key is ${c.length * 2} hex digits`);
+          }
+          part = opened;
+        } else if (i.componentHex != null) part = parseComponent(i.componentHex, c.length);
+        else throw new CallRefused('VALIDATION', 'enter the component');
       } catch (e) {
         d.station.log({ type: 'key.component', severity: 'warn', outcome: 'failure', user: user.username, origin: conn.origin, resource: `key:${c.keyId}`, message: `malformed component for ${c.keyId} refused (${(e as Error).message.split(':')[0]})`, data: { ceremony: c.id, reason: 'MALFORMED' } });
         throw e;
@@ -91,6 +106,11 @@ export function keysHandlers(d: AreaDeps): HandlersFor<typeof KEYS_CALLS> {
       const r = refusing(() => keys().enterComponent(i.ceremonyId, actor(user, conn), part));
       if (r.remaining === 0) open.delete(i.ceremonyId);
       return { index: r.index, kcv: r.kcv, remaining: r.remaining, ...(r.key ? { keyKcv: r.key.kcv } : {}) };
+    },
+    'keys.ceremony.transportKey': (i, conn) => {
+      d.need(conn, 'key.custody');
+      status(i.ceremonyId);
+      return transport.offer(i.ceremonyId);
     },
     'keys.ceremony.status': (i, conn) => {
       d.need(conn, 'key.custody');

@@ -56,7 +56,7 @@ export function KeysScreen() {
               <table className="log-table" data-testid="key-table">
                 <thead>
                   <tr>
-                    {(['id', 'label', 'alg', 'kcv', 'origin', 'custodians', 'created'] as const).map((c) => (
+                    {(['id', 'label', 'alg', 'kcv', 'where', 'origin', 'custodians', 'created', 'actions'] as const).map((c) => (
                       <th key={c} scope="col">
                         {t(`keys.col.${c}`)}
                       </th>
@@ -74,10 +74,16 @@ export function KeysScreen() {
                         {x.algorithm}-{x.length * 8}
                       </td>
                       <td className="mono">{x.kcv}</td>
+                      <td>{t(`keys.where.${x.location}`)}</td>
                       <td>{t(`keys.origin.${x.origin}`)}</td>
                       <td>{x.custodians.join(', ')}</td>
                       <td className="nowrap">
                         {formatTimestamp(x.createdAt)} · {x.createdBy}
+                      </td>
+                      <td>
+                        <button type="button" className="btn" disabled={s.busy} onClick={() => void ks.getState().remove(x.id)} data-testid={`delete-${x.id}`}>
+                          {t('keys.delete')}
+                        </button>
                       </td>
                     </tr>
                   ))}
