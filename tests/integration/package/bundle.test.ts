@@ -70,6 +70,11 @@ test('the bundled main process runs a batch on the simulators and exports PDF an
     assert.deepEqual([counts.passed, counts.failed], [11, 1]);
     assert.ok(win.webContents.sent.some((m) => m.name === 'card.updated'), 'the window was sent card events');
 
+    // An import through the API runs in its worker: the bundled one (import.worker.cjs beside main.cjs).
+    const sample = JSON.parse(readFileSync(join(userData, 'batches', 'sample-batch.json'), 'utf8'));
+    const imported = await call<{ batchId: string; records: number }>('batches.import', { fileName: 'second.json', content: JSON.stringify({ ...sample, batchId: 'DEMO-0002' }) });
+    assert.deepEqual(imported, { batchId: 'DEMO-0002', records: 12 });
+
     type Exported = { fileName: string; mime: string; base64: string; text: string | null };
     const batchPdf = await call<Exported>('reports.export', { batchId: 'DEMO-0001', format: 'pdf' });
     const pdf = Buffer.from(batchPdf.base64, 'base64');

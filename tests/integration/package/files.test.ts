@@ -41,6 +41,7 @@ test('the installer carries the bundles, the renderer and the native modules; no
   const { asar, unpacked } = packagedFiles();
   const all = [...asar, ...unpacked];
   for (const f of ['package.json', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/data/Helvetica.afm', 'dist/renderer/index.html']) assert.ok(asar.includes(f), `${f} ships`);
+  for (const w of readdirSync(join(root, 'dist/electron')).filter((f) => f.endsWith('.worker.cjs'))) assert.ok(asar.includes(`dist/electron/${w}`), `worker ${w} ships`);
   assert.deepEqual(all.filter((f) => f.endsWith('.map')), [], 'no source maps');
   assert.ok(!asar.includes('dist/electron/cli.cjs'), 'the CLI bundle is not part of the app');
   // Only what is outside the bundles: the native modules (and what they need at run time).
