@@ -66,9 +66,12 @@ test('the laser port disappears mid-batch: only the card at the laser fails, the
     engine.start('B');
     // Pull the laser's plug while it engraves the third card, with cards behind it in the line.
     await waitFor(() => store.counts('B').passed >= 2 && engraving !== null && laserEmu.toolpath.length > jobStart + 5, 20_000, 'the third card at the laser');
-    const victim = engraving!;
     await lPty.kill();
     await waitFor(() => laser.status().state === 'offline', 5000, 'laser offline');
+    // The victim is the card whose job was out when the port went: on a loaded machine the job
+    // seen above may still finish before socat is gone, and the next card's job is the one cut.
+    // No job starts while the laser is away, so the last one handed out is that card.
+    const victim = engraving!;
     await waitFor(() => store.counts('B').failed >= 1, 5000, 'the card at the laser failed');
     await waitFor(() => /waiting for laser/.test(engine.status().message ?? ''), 5000, 'the engine waits for the laser');
     // The line has every chance to do harm while the laser is away: a second of machine time.
