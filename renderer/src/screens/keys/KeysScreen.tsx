@@ -10,6 +10,7 @@ import { Empty, Loading } from '../../components/States';
 import { createKeysStore, type KeysStore } from '../../stores/keys';
 import { formatTimestamp } from '../../format/format';
 import { StartCeremony } from './StartCeremony';
+import { HsmPin } from './HsmPin';
 import { t } from '../../i18n/t';
 
 const stores = new WeakMap<StationApi, KeysStore>();
@@ -45,6 +46,7 @@ export function KeysScreen() {
           <Ceremony key={c.ceremonyId} c={c} ks={ks} admin={admin} result={s.results[c.ceremonyId]} />
         ))}
       </section>
+      {admin && <HsmPin />}
       {admin && <StartCeremony ks={ks} />}
       {admin && (
         <section className="panel" aria-labelledby="keylist-title">
