@@ -56,6 +56,8 @@ export default tseslint.config(
   },
   // The files that talk to Electron.
   { files: [MAIN, PRELOAD, `${IPC}/**`, `${E}/window.ts`, `${E}/renderer-protocol.ts`].map((f) => f.slice(2)), rules: { 'no-restricted-imports': 'off' } },
+  // The renderer runs in a sandboxed page: no Node.
+  { files: ['renderer/src/**'], rules: { 'no-restricted-imports': ['error', { ...ELECTRON_ONLY, patterns: [{ regex: '^node:', message: 'the renderer runs in a sandboxed page: no Node (docs/ARCHITECTURE.md, Layout)' }] }] } },
   // shared/ runs in the renderer too: no Node, no package but zod (and csv-parse, which runs in both).
   {
     files: ['shared/**'],
