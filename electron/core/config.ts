@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ValidationError, type Problem } from '../../shared/domain/problems';
+import { LaserJigSchema } from '../../shared/layout/jig';
 
 // The station config (station.json), documented in the README. Paths are relative to the
 // config file. A device path starting with "sim:" is an in-process emulator on a memory cable;
@@ -16,6 +17,8 @@ const SerialDevice = z.object({
 const LaserDevice = SerialDevice.extend({
   /** A job whose position has not changed for this long is a stalled controller. */
   stallSeconds: z.number().min(1).max(600).default(15),
+  /** Where the card sits under the laser (offset, rotation, mirror) and the G54 it was measured with. */
+  jig: LaserJigSchema.default({ offsetMm: { x: 0, y: 0 }, rotationDeg: 0, mirror: 'none', g54Mm: { x: 0, y: 0 } }),
 }).strict();
 
 const Reader = z.object({

@@ -96,9 +96,10 @@ export const createDevices: DeviceFactory = async ({ config, keys }) => {
   if (d.laser) {
     const link = await cable(d.laser, (line, far) => line.attachLaser(far));
     links.push(link);
-    const laser = new GrblLaser(link, { id: d.laser.id, name: 'Laser engraver', stallMs: d.laser.stallSeconds * 1000 });
+    const jig = d.laser.jig;
+    const laser = new GrblLaser(link, { id: d.laser.id, name: 'Laser engraver', stallMs: d.laser.stallSeconds * 1000, workOffset: jig.g54Mm });
     devices.push(laser);
-    modules.laser = createLaserModule(laser, { jobsFor: (ctx) => laserJobs(layoutCard(ctx.product.layout!, ctx.record, { maskPan: false, product: ctx.product })) });
+    modules.laser = createLaserModule(laser, { jobsFor: (ctx) => laserJobs(layoutCard(ctx.product.layout!, ctx.record, { maskPan: false, product: ctx.product }), jig) });
   }
 
   const set: DeviceSet = {

@@ -1,6 +1,7 @@
 import type { LaserJob } from './jobs';
 import { SIDES } from './template';
 import type { CardLayout } from './layout';
+import { IDENTITY_JIG, toMachine, type LaserJig } from './jig';
 
 // GRBL 1.1 laser-mode G-code for one card, read off the layout: the stroke-font polylines of
 // laser text and the raster lines of graphics. The controller is expected in laser mode ($32=1),
@@ -22,8 +23,9 @@ export function f3(n: number): string {
 export const GRBL_LINE_BUFFER = 80;
 export const GRBL_MAX_LINE = GRBL_LINE_BUFFER - 1;
 
-export const travelLine = (x: number, y: number) => `G0 X${f3(x)} Y${f3(y)} S0`;
+const travel = (x: number, y: number) => `G0 X${f3(x)} Y${f3(y)} S0`;
 export const cutLine = (x: number, y: number, power: number, feed: number) => `G1 X${f3(x)} Y${f3(y)} S${power} F${feed}`;
+const cut = cutLine;
 
 /**
  * The longest G-code line an element with this box, power and feed can produce (the cut line
@@ -43,16 +45,26 @@ export function longestLine(box: { x0: number; y0: number; x1: number; y1: numbe
   return { length: cutLine(x, y, power, feed).length, field };
 }
 
-export function laserJobs(layout: CardLayout): LaserJob[] {
+/**
+ * The card's laser jobs in the controller's work coordinates: every point goes through the
+ * station's jig (offset, rotation, mirror; see jig.ts). Without a jig, card coordinates.
+ */
+export function laserJobs(layout: CardLayout, jig: LaserJig = IDENTITY_JIG): LaserJob[] {
   if (layout.masked) throw new Error('laserJobs needs the unmasked layout (masking is for display only)');
   const jobs: LaserJob[] = [];
+  const travelLine = (x: number, y: number) => travel(...toMachine(jig, x, y));
+  const cutLine = (x: number, y: number, power: number, feed: number) => cut(...toMachine(jig, x, y), power, feed);
+  const moveLine = (x: number, y: number) => {
+    const [mx, my] = toMachine(jig, x, y);
+    return `G1 X${f3(mx)} Y${f3(my)}`;
+  };
   for (const side of SIDES) {
     const g: string[] = [];
     for (const it of layout[side]) {
       if (it.kind === 'laserText') {
         for (const pl of it.strokes) {
           g.push(travelLine(pl[0][0], pl[0][1]));
-          for (let i = 1; i < pl.length; i++) g.push(i === 1 ? cutLine(pl[i][0], pl[i][1], it.power, it.feed) : `G1 X${f3(pl[i][0])} Y${f3(pl[i][1])}`);
+          for (let i = 1; i < pl.length; i++) g.push(i === 1 ? cutLine(pl[i][0], pl[i][1], it.power, it.feed) : moveLine(pl[i][0], pl[i][1]));
         }
       } else if (it.kind === 'laserGraphic') {
         // Serpentine: every other row runs right to left, so travel stays short.

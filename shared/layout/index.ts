@@ -15,3 +15,4 @@ export * from './checks';
 export * from './validate';
 export * from './samples';
 export type { EmbossJob, LaserJob } from './jobs';
+export * from './jig';

@@ -2,6 +2,7 @@ import { CARD, CHIP_KEEP_OUT, CHIP_PADS, SIGNATURE_PANEL, stripeBand, type Box }
 import { f3 } from './gcode';
 import type { CardLayout, GraphicItem, TextItem } from './layout';
 import type { Side } from './template';
+import { describeJig, isIdentityJig, toCard, type LaserJig } from './jig';
 
 // A self-contained SVG preview of one side, drawn from the same layout the machines get. The
 // viewBox is the card in millimetres with y flipped (SVG y runs down): svgY = 53.98 − y. Every
@@ -71,7 +72,19 @@ function chip(): string {
   return `<g class="chip">${rect(plate, 'rx="1" fill="#d9b45a" stroke="#8a6d22" stroke-width="0.1"')}${pads}</g>`;
 }
 
-export function renderSideSvg(layout: CardLayout, side: Side): string {
+/**
+ * The laser's work coordinates drawn on the card: where its origin and its +X / +Y axes fall
+ * under the station's jig (a 5 mm arrow each), so the preview shows what the controller gets.
+ */
+function laserAxes(jig: LaserJig): string {
+  const [ox, oy] = toCard(jig, 0, 0);
+  const [xx, xy] = toCard(jig, 5, 0);
+  const [yx, yy] = toCard(jig, 0, 5);
+  const line = (x: number, y: number, cls: string) => `<line class="${cls}" x1="${f3(ox)}" y1="${sy(oy)}" x2="${f3(x)}" y2="${sy(y)}" stroke="#c0392b" stroke-width="0.25"/>`;
+  return `<g class="laser-origin" data-origin="${f3(ox)},${f3(oy)}" data-jig="${escapeXml(describeJig(jig))}">${line(xx, xy, 'laser-x')}${line(yx, yy, 'laser-y')}<circle cx="${f3(ox)}" cy="${sy(oy)}" r="0.6" fill="#c0392b"/></g>`;
+}
+
+export function renderSideSvg(layout: CardLayout, side: Side, opts: { jig?: LaserJig } = {}): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f3(CARD.width)} ${f3(H)}" width="${CARD.width}mm" height="${H}mm" data-side="${side}" data-masked="${layout.masked}">`,
     `<rect class="card" x="0" y="0" width="${f3(CARD.width)}" height="${f3(H)}" rx="${CARD.cornerRadius}" ry="${CARD.cornerRadius}" fill="#eef1f5" stroke="#7d8590" stroke-width="0.2"/>`,
@@ -82,6 +95,8 @@ export function renderSideSvg(layout: CardLayout, side: Side): string {
     if (layout.signaturePanel) parts.push(rect(SIGNATURE_PANEL, 'class="signature" fill="#fbfaf4" stroke="#b9b39c" stroke-width="0.1"'));
   }
   for (const it of layout[side]) parts.push(it.kind === 'laserGraphic' ? graphicItem(it) : textItem(it));
+  const lasered = layout[side].some((it) => it.kind === 'laserText' || it.kind === 'laserGraphic');
+  if (opts.jig && lasered && !isIdentityJig(opts.jig)) parts.push(laserAxes(opts.jig));
   parts.push('</svg>');
   return parts.join('');
 }

@@ -19,7 +19,9 @@ export function renderPreview(station: Station, c: CardDbRow, reveal: boolean): 
   // Revealing shows the card number only: CVV2 and the product's secure fields stay hidden.
   const shown = reveal ? hideSecrets(record, product.secureFields) : record;
   const layout = layoutCard(product.layout, shown, { maskPan: !reveal, product });
-  return { front: renderSideSvg(layout, 'front'), back: renderSideSvg(layout, 'back'), masked: !reveal, cardId: c.id, available: true };
+  // The laser's work coordinates under the station's jig are drawn on the preview too.
+  const jig = station.config.devices.laser?.jig;
+  return { front: renderSideSvg(layout, 'front', { jig }), back: renderSideSvg(layout, 'back', { jig }), masked: !reveal, cardId: c.id, available: true };
 }
 
 function hideSecrets(r: CardRecord, secureFields: string[]): CardRecord {

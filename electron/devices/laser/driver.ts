@@ -7,6 +7,7 @@ import { LineSplitter, PortKeeper } from '../machine/port-keeper';
 import { LaserError } from './errors';
 import { FlowChannel, LOST_ALARM, LOST_OFFLINE, LOST_RESET, type AckResult, type FlowSource } from './flow';
 import { prepareGcode } from './gcode-lines';
+import { checkWorkCoordinates } from './work-coordinates';
 import { BANNER_RE, CRITICAL_ALARMS, GRBL_RX_BUFFER, RT_FEED_HOLD, RT_RESUME, RT_SOFT_RESET, RT_STATUS, alarmText, errorText, parseStatusReport, type GrblReport } from './grbl';
 
 // A GRBL 1.1 laser over a serial link. On every (re)connect it soft-resets the controller, waits
@@ -34,6 +35,11 @@ export interface GrblLaserOptions {
    * soft reset. Default 15000.
    */
   stallMs?: number;
+  /**
+   * The G54 work offset the station's jig was measured with (x, y mm). When given, the driver
+   * reads `$#` at every connect and refuses jobs while G54 differs or G92 is not zero.
+   */
+  workOffset?: { x: number; y: number };
   backoff?: { initialMs?: number; maxMs?: number };
 }
 
@@ -64,7 +70,10 @@ export class GrblLaser implements Device {
   private readonly keeper: PortKeeper;
   private readonly splitter = new LineSplitter((l) => this.onLine(l));
   private readonly flow: FlowChannel;
-  private readonly o: Required<Omit<GrblLaserOptions, 'id' | 'name' | 'backoff'>>;
+  private readonly o: Required<Omit<GrblLaserOptions, 'id' | 'name' | 'backoff' | 'workOffset'>>;
+  private readonly workOffset: { x: number; y: number } | null;
+  /** Why the controller's work coordinates do not fit the jig (found at connect), or null. */
+  private wcsMismatch: string | null = null;
   private lastReport: GrblReport | null = null;
   private reportWaiters: Array<(r: GrblReport) => void> = [];
   private bannerWaiters: Array<() => void> = [];
@@ -103,6 +112,7 @@ export class GrblLaser implements Device {
       commandTimeoutMs: opts.commandTimeoutMs ?? 3000,
       stallMs: opts.stallMs ?? 15000,
     };
+    this.workOffset = opts.workOffset ?? null;
     this.flow = new FlowChannel((s) => this.write(s), this.o.rxBufferSize, this.o.flow);
     this.keeper = new PortKeeper({
       link,
@@ -348,8 +358,18 @@ export class GrblLaser implements Device {
       this.settingsMap.set(32, '1');
       this.laserModeOff = false;
     }
+    this.wcsMismatch = this.workOffset ? checkWorkCoordinates(await this.readWorkCoordinates(), this.workOffset) : null;
     this.problem = null;
     await this.queryReport(this.o.commandTimeoutMs);
+  }
+
+  /** `$#`'s lines; asked again if an answer of the reset handshake arrived in between. */
+  private async readWorkCoordinates(): Promise<string[] | null> {
+    for (let i = 0; i < 3; i++) {
+      const m = await this.commandRaw('$#', this.o.commandTimeoutMs).catch(() => null);
+      if (m?.some((l) => l.startsWith('[G54:'))) return m;
+    }
+    return null;
   }
 
   private waitBanner(timeoutMs: number): Promise<void> {
@@ -396,6 +416,7 @@ export class GrblLaser implements Device {
 
   private checkReady(what: string, allowLocked = false): LaserError | null {
     if (!this.keeper.isUp) return new LaserError(this.id, 'OFFLINE', `${this.id}: offline (${this.downReason}); ${what} not sent`);
+    if (this.wcsMismatch) return new LaserError(this.id, 'ERROR', `${this.id}: ${this.wcsMismatch}; ${what} not sent`);
     if (!allowLocked && (this.alarm !== null || this.locked))
       return new LaserError(this.id, 'ALARM', `${this.id}: locked by ${this.alarm !== null ? alarmText(this.alarm) : 'a reset'}; recover first`, { alarm: this.alarm ?? 0 });
     return null;
@@ -586,6 +607,8 @@ export class GrblLaser implements Device {
     }
     if (this.lastReport?.state === 'Door') return this.holder.set('error', 'The laser safety door is open', 'Close the door, then resume');
     if (this.laserModeOff) return this.holder.set('error', 'Laser mode is off ($32=0)', 'Turn laser mode on ($32=1)');
+    if (this.wcsMismatch)
+      return this.holder.set('error', this.wcsMismatch, 'Set the controller\'s G54 to the jig\'s (G10 L2 P1 X… Y…) and clear G92 (G92.1), or correct devices.laser.jig in the station config; then reconnect the laser');
     if (this.problem) return this.holder.set('error', this.problem.message, this.problem.action);
     if (this.job) return this.holder.set('busy', this.lastReport?.state === 'Hold' ? 'Paused (feed hold)' : 'Engraving');
     this.holder.set('online', `Ready${this.version ? ` (Grbl ${this.version})` : ''}`);

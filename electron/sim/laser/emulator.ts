@@ -29,6 +29,9 @@ export interface LaserEmulatorOptions {
   version?: string;
   /** Print the banner when attached (as a controller that was just powered on). Default true. */
   bannerOnAttach?: boolean;
+  /** Work coordinate offsets `$#` reports (G54 and G92), mm. Default all zero. */
+  g54?: [number, number, number];
+  g92?: [number, number, number];
 }
 
 export interface LaserEmulatorStats {
@@ -71,6 +74,9 @@ export class GrblEmulator {
     [120, '500.000'], [121, '500.000'], [122, '10.000'], [130, '90.000'], [131, '60.000'], [132, '200.000'],
   ]);
   readonly toolpath: Segment[] = [];
+  /** What `$#` reports; tests change them as an operator would with G10 L2 / G92. */
+  g54: [number, number, number];
+  g92: [number, number, number];
   readonly stats: LaserEmulatorStats = { maxUnacked: 0, overflowBytes: 0, linesAnswered: 0, errors: 0, resets: 0, statusQueries: 0, homings: 0 };
 
   constructor(
@@ -80,6 +86,8 @@ export class GrblEmulator {
     this.rxSize = opts.rxBufferSize ?? GRBL_RX_BUFFER;
     this.plannerSize = opts.plannerBlocks ?? 15;
     if (opts.laserMode) this.settings.set(32, '1');
+    this.g54 = opts.g54 ?? [0, 0, 0];
+    this.g92 = opts.g92 ?? [0, 0, 0];
     if (port) this.attach(port);
   }
 
@@ -243,6 +251,12 @@ export class GrblEmulator {
     if (line === '$X') {
       if (this.alarmCode !== null) this.out += '[MSG:Caution: Unlocked]\r\n';
       this.alarmCode = null;
+      return 0;
+    }
+    if (line === '$#') {
+      const v = (p: number[]) => p.map((n) => n.toFixed(3)).join(',');
+      for (const g of ['G54', 'G55', 'G56', 'G57', 'G58', 'G59']) this.out += `[${g}:${v(g === 'G54' ? this.g54 : [0, 0, 0])}]\r\n`;
+      this.out += `[G28:0.000,0.000,0.000]\r\n[G30:0.000,0.000,0.000]\r\n[G92:${v(this.g92)}]\r\n[TLO:0.000]\r\n[PRB:0.000,0.000,0.000:0]\r\n`;
       return 0;
     }
     if (line === '$I') {
