@@ -12,6 +12,7 @@ import { LineStrip } from './components/LineStrip';
 import { useEmergencyKey } from './components/emergency';
 import { shownView, viewsFor } from './views';
 import { t } from './i18n/t';
+import { afterFirstRows } from './screens/operator/first-rows';
 
 // Only the operator screen is in the first bundle: it is what the line waits for. The other
 // views load when someone opens them.
@@ -50,6 +51,11 @@ export function App() {
     };
   }, [user?.username, user?.role, stores]);
   const shown = shownView(user?.role, screen);
+  // Supervision is what a supervisor opens next: its code loads once the first screen is painted.
+  const readsLog = viewsFor(user?.role).includes('supervisor');
+  useEffect(() => {
+    if (readsLog) return afterFirstRows(() => void import('./screens/supervisor/SupervisorScreen'));
+  }, [readsLog]);
   // Whoever may run the line can stop it from any view (F9), and sees its state there.
   const runsLine = viewsFor(user?.role).includes('operator');
   useEmergencyKey(stores.engine, runsLine);

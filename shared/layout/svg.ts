@@ -51,8 +51,8 @@ function textItem(t: TextItem): string {
   return (
     `${head}${style} font-weight="bold">` +
     glyphText(t, 'hi', -o, -o, '#ffffff') +
-    glyphText(t, 'lo', o, o, '#4a4f57') +
-    glyphText(t, 'glyphs', 0, 0, '#c9ced6') +
+    glyphText(t, 'lo', o, o, '#23262b') +
+    glyphText(t, 'glyphs', 0, 0, '#555b65') +
     '</g>'
   );
 }

@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import { useStores } from './context';
 import { Icon } from './Icon';
 import { pressEmergencyStop } from './emergency';
-import { STATE_ICON } from '../screens/operator/state-icon';
+import { engineStateView } from '../screens/operator/state-icon';
 import { SHORTCUTS } from '../screens/operator/shortcuts';
 import { formatCount, tally } from '../format/format';
 import { t } from '../i18n/t';
@@ -19,13 +19,13 @@ export function LineStrip() {
   useEffect(() => {
     void engine.getState().load();
   }, [engine]);
-  const state = status?.state ?? 'idle';
+  const view = engineStateView(status);
   const tl = tally(status?.counts);
   return (
     <section className="line-strip" aria-label={t('strip.title')} data-testid="line-strip">
-      <span className={`engine-state engine-${state} strip-state`} role="status" aria-live="polite" data-testid="strip-state">
-        <Icon name={STATE_ICON[state] ?? 'dot'} />
-        {t(`engine.state.${state}`)}
+      <span className={`engine-state ${view.className} strip-state`} role="status" aria-live="polite" data-testid="strip-state">
+        <Icon name={view.icon} />
+        {view.label}
       </span>
       {status?.batchId && <span className="strip-batch">{t('engine.batchLabel', { id: status.batchId })}</span>}
       {tl && (

@@ -89,6 +89,7 @@ export const en = {
   'engine.state.stopped': 'Stopped',
   'engine.state.estopped': 'EMERGENCY STOP',
   'engine.state.finished': 'Batch finished',
+  'engine.state.finishedWaiting': 'Batch finished — {count} failed card(s) wait: call a supervisor',
   'engine.start': 'Start',
   'engine.pause': 'Pause',
   'engine.resume': 'Resume',

@@ -25,15 +25,16 @@ export function Header({ info, screen }: { info: SessionInfo | null; screen: Vie
         </nav>
       )}
       <div className="header-right">
-        <button type="button" className="btn btn-ghost" onClick={() => ui.getState().toggleTheme()} aria-label={theme === 'dark' ? t('app.theme.light') : t('app.theme.dark')}>
+        <button type="button" className="btn btn-ghost theme-toggle" onClick={() => ui.getState().toggleTheme()} aria-label={theme === 'dark' ? t('app.theme.light') : t('app.theme.dark')}>
           <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
           <span>{theme === 'dark' ? t('app.theme.light') : t('app.theme.dark')}</span>
         </button>
         {user && (
           <>
-            <span className="who">
+            <span className="who" title={t('app.signedInAs', { name: user.displayName, role: t(`role.${user.role}`) })}>
               <Icon name="user" size={20} />
-              {t('app.signedInAs', { name: user.displayName, role: t(`role.${user.role}`) })}
+              {user.displayName}
+              <span className="who-role"> ({t(`role.${user.role}`)})</span>
             </span>
             <button type="button" className="btn" onClick={() => void session.getState().logout()}>
               {t('app.logout')}

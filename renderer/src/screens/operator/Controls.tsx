@@ -7,7 +7,7 @@ import { Icon, type IconName } from '../../components/Icon';
 import { allowedActions, type EngineAction } from '../../stores/engine';
 import { actionForKey, SHORTCUTS } from './shortcuts';
 import { ReportEntry } from './ReportEntry';
-import { STATE_ICON } from './state-icon';
+import { engineStateView } from './state-icon';
 import { t } from '../../i18n/t';
 
 /** Start / Pause / Resume / Stop / Emergency stop: large, labelled, with their keys. */
@@ -40,13 +40,14 @@ export function Controls({ batchId }: { batchId: string | null }) {
   });
 
   const engineBatch = status?.batchId;
+  const view = engineStateView(status);
   return (
     <section className="panel controls" aria-labelledby="controls-title">
       <div className="controls-head">
         <h2 id="controls-title">{t('engine.title')}</h2>
-        <span className={`engine-state engine-${state}`} role="status" aria-live="polite" data-testid="engine-state">
-          <Icon name={STATE_ICON[state] ?? 'dot'} />
-          {t(`engine.state.${state}`)}
+        <span className={`engine-state ${view.className}`} role="status" aria-live="polite" data-testid="engine-state">
+          <Icon name={view.icon} />
+          {view.label}
           {engineBatch && <span className="engine-batch">{t('engine.batchLabel', { id: engineBatch })}</span>}
         </span>
         <ReportEntry batchId={batchId} />

@@ -3,6 +3,7 @@ import { useStores } from '../../components/context';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatCount, formatDuration, formatRate, tally } from '../../format/format';
 import { t } from '../../i18n/t';
+import { showsRate } from './state-icon';
 
 export function Counters() {
   const { counts, engine } = useStores();
@@ -10,9 +11,10 @@ export function Counters() {
   const batchId = useStore(counts, (s) => s.batchId);
   const status = useStore(engine, (s) => s.status);
   const tl = tally(c);
-  const live = status && status.batchId === batchId;
+  // During a stop (emergency or not) a rate and an ETA would be made up: they show only while it runs.
+  const live = status && status.batchId === batchId && showsRate(status);
   const cells: [string, string, string][] = [
-    ['done', t('counters.done'), tl ? `${formatCount(tl.done)} / ${formatCount(tl.total)}` : t('counters.unknown')],
+    ['done', t('counters.done'), tl ? formatCount(tl.done) : t('counters.unknown')],
     ['passed', t('counters.passed'), formatCount(tl?.passed)],
     ['failed', t('counters.failed'), formatCount(tl?.failed)],
     ['remaining', t('counters.remaining'), formatCount(tl?.remaining)],
@@ -28,7 +30,11 @@ export function Counters() {
         {cells.map(([k, label, value]) => (
           <div key={k} className={`counter counter-${k}`} data-testid={`counter-${k}`}>
             <dt>{label}</dt>
-            <dd>{value}</dd>
+            <dd title={value}>
+              {value}
+              {/* The total on its own line: "Done 10 / 10…" cut at the end read as finished. */}
+              {k === 'done' && tl && <span className="counter-of"> / {formatCount(tl.total)}</span>}
+            </dd>
           </div>
         ))}
       </dl>

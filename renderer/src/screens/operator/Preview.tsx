@@ -23,7 +23,12 @@ export function Preview() {
   const [asking, setAsking] = useState(false);
 
   useEffect(() => {
-    if (currentId == null) return;
+    // No current card (another batch chosen, nothing in the machine yet): nothing of the last one stays.
+    if (currentId == null) {
+      setPreview(null);
+      setError(null);
+      return;
+    }
     let live = true;
     // Cards can change faster than a person can look: after the first, wait a moment before asking.
     const timer = setTimeout(() => {

@@ -96,7 +96,9 @@ export function QueueList({ batchId }: { batchId: string | null }) {
                     <span className="mono">{row.recordId}</span>
                     <span className="mono">{row.maskedPan}</span>
                     <CardStateBadge state={row.state} />
-                    <span className="detail">{detail(row.state, row.step, row.reason)}</span>
+                    <span className="detail" title={detail(row.state, row.step, row.reason)}>
+                      {detail(row.state, row.step, row.reason)}
+                    </span>
                   </>
                 ) : (
                   <span className="placeholder">{t('queue.loading')}</span>

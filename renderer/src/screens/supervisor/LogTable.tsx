@@ -54,12 +54,12 @@ export function LogTable() {
       {/* Always in the page (empty: no height), so the window hook has its scroller from the start. */}
       <div className={'log-grid' + (rows.length ? '' : ' log-grid-empty')} role="table" aria-label={t('log.title')} aria-rowcount={rows.length + 1} data-testid="log-table">
         <div className="log-row log-head" role="row">
-          <span role="columnheader">{t('log.col.time')}</span>
-          <span role="columnheader">{t('log.col.severity')}</span>
-          <span role="columnheader">{t('log.col.type')}</span>
-          <span role="columnheader">{t('log.col.user')}</span>
-          <span role="columnheader">{t('log.col.card')}</span>
-          <span role="columnheader">{t('log.col.message')}</span>
+          <span role="columnheader" title={t('log.col.time')}>{t('log.col.time')}</span>
+          <span role="columnheader" title={t('log.col.severity')}>{t('log.col.severity')}</span>
+          <span role="columnheader" title={t('log.col.type')}>{t('log.col.type')}</span>
+          <span role="columnheader" title={t('log.col.user')}>{t('log.col.user')}</span>
+          <span role="columnheader" title={t('log.col.card')}>{t('log.col.card')}</span>
+          <span role="columnheader" title={t('log.col.message')}>{t('log.col.message')}</span>
         </div>
         <div ref={scroller} className="log-scroll" role="rowgroup" tabIndex={rows.length ? 0 : -1} data-testid="log-scroll">
           <div className="log-inner" style={{ height: totalHeight }}>
