@@ -10,6 +10,8 @@ import { PAGE_SIZE } from './queue-page';
 // station a page at a time, on demand, into a page cache. Live card updates patch cached rows.
 
 export { PAGE_SIZE };
+/** Rows beyond the window, in the direction of scrolling, whose page is fetched before it shows. */
+export const FETCH_AHEAD = PAGE_SIZE / 2;
 
 export interface QueueScope {
   batchId: string | null;
@@ -102,10 +104,16 @@ export function createQueueStore(api: StationApi) {
         void fetchPage(0, true);
       },
       ensureRange: (from, to) => {
+        // Fetch ahead in the direction of scrolling: the next page is asked for while half a page
+        // of rows is still to go, so rows never show "Loading…" at a human scrolling pace.
+        const down = from > lastRange[0];
+        const up = from < lastRange[0];
         lastRange = [from, to];
         const { pages, total } = get();
-        const last = total == null ? to : Math.min(to, total - 1);
-        for (const p of pagesFor(from, last)) if (!pages.has(p)) void fetchPage(p);
+        const end = total == null ? to : total - 1;
+        const first = up ? Math.max(0, from - FETCH_AHEAD) : from;
+        const last = Math.min(down ? to + FETCH_AHEAD : to, end);
+        for (const p of pagesFor(first, last)) if (!pages.has(p)) void fetchPage(p);
       },
       rowAt: (i) => get().pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE],
       applyUpdates: (rows) => {

@@ -94,3 +94,22 @@ test('updates for another batch are ignored', async () => {
   assert.equal(q.getState().version, v);
   assert.equal(q.getState().rowAt(4)?.state, 'queued');
 });
+
+test('scrolling fetches the next page ahead of the rows on screen, in the direction of scrolling', async () => {
+  const f = bigQueue();
+  const q = createQueueStore(f.api);
+  q.getState().setScope({ batchId: 'B1', states: null });
+  await tick();
+  const offsets = () => f.calls.filter((c) => c.name === 'queue.page').map((c) => c.input.offset);
+  q.getState().ensureRange(0, 20);
+  q.getState().ensureRange(20, 40);
+  await tick();
+  assert.deepEqual(offsets(), [0], 'more than half a page from its end: nothing yet');
+  q.getState().ensureRange(60, 80);
+  await tick();
+  assert.deepEqual(offsets(), [0, 100], 'rows 60–80 on screen: page 1 is asked for before row 100 shows');
+  q.getState().ensureRange(50_000, 50_020);
+  q.getState().ensureRange(49_960, 49_980);
+  await tick();
+  assert.deepEqual(offsets().slice(2), [50_000, 49_900], 'scrolling up asks for the page above');
+});
