@@ -102,11 +102,13 @@ export async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => undefined);
     }
     case 'sim': {
-      const a = parseArgs(rest, { value: ['tty', 'time-scale', 'port', 'issuer'], positionals: 1 });
+      const a = parseArgs(rest, { value: ['tty', 'time-scale', 'port', 'issuer', 'vpcd', 'chip-stations'], positionals: 1 });
       const timeScale = num(a, 'time-scale', { min: 0, fallback: 0 });
       const port = int(a, 'port', { min: 1, max: 65535 });
+      const vpcd = int(a, 'vpcd', { min: 1, max: 65535 });
+      const chipStations = int(a, 'chip-stations', { min: 1, max: 16 });
       const { runSim } = await import('./sim');
-      await runSim(a.positional[0], str(a, 'tty'), timeScale, { port, issuer: str(a, 'issuer') });
+      await runSim(a.positional[0], str(a, 'tty'), timeScale, { port, issuer: str(a, 'issuer'), vpcd, chipStations });
       return new Promise<number>(() => undefined);
     }
     default:

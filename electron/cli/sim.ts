@@ -4,16 +4,22 @@ import { runMachineEmulatorOnTty } from '../sim/machine/tty';
 
 // `perso-station sim <device> --tty PATH`: an emulator on one end of a pty pair, so the station
 // (or any other host) can be put on the other end as on a real device.
-export async function runSim(device: string | undefined, tty: string | undefined, timeScale: number, o: { port?: number; issuer?: string } = {}): Promise<void> {
+export async function runSim(device: string | undefined, tty: string | undefined, timeScale: number, o: { port?: number; issuer?: string; vpcd?: number; chipStations?: number } = {}): Promise<void> {
   if (device === 'card') return runCard(o.port ?? 35963, o.issuer, timeScale);
   if (!tty) throw new UsageError('sim needs --tty PATH (one end of a pty pair: socat -d -d pty,raw,echo=0,link=/tmp/a pty,raw,echo=0,link=/tmp/b)');
   switch (device) {
     case 'encoder':
       await runEncoderEmulatorOnTty(tty, { delays: timeScale ? 'realistic' : 'none', timeScale: timeScale || 1 });
       break;
-    case 'machine':
-      await runMachineEmulatorOnTty(tty, { timeScale });
+    case 'machine': {
+      // --vpcd BASEPORT: the cards it moves to chip station N go into pcscd's vpcd slot N.
+      if (o.vpcd !== undefined && !o.issuer) throw new UsageError('sim machine --vpcd needs --issuer D/sim-issuer.json (the keys of the blank card stock)');
+      const { readSimIssuer } = await import('../sim/issuer');
+      const vpcd = o.vpcd !== undefined ? { port: o.vpcd, issuer: readSimIssuer(o.issuer!) } : undefined;
+      await runMachineEmulatorOnTty(tty, { timeScale, chipStations: o.chipStations, vpcd });
+      if (vpcd) process.stdout.write(`chip stations 0..${(o.chipStations ?? 2) - 1} insert their cards into vpcd ports ${vpcd.port}..${vpcd.port + (o.chipStations ?? 2) - 1}\n`);
       break;
+    }
     case 'laser': {
       const { runLaserEmulatorOnTty } = await import('../sim/laser/tty');
       await runLaserEmulatorOnTty(tty, { timeScale });

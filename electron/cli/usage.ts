@@ -24,8 +24,10 @@ perso-station sim card [--port 35963] [--issuer D/sim-issuer.json]
   'sim encoder': `perso-station sim encoder --tty PATH [--time-scale X]
       an MSR605-protocol magnetic stripe encoder on PATH (one end of a socat pty pair);
       --time-scale X answers after X × the real device's delays (default 0: at once)`,
-  'sim machine': `perso-station sim machine --tty PATH [--time-scale X]
-      the card transport and embosser on PATH (one end of a socat pty pair)`,
+  'sim machine': `perso-station sim machine --tty PATH [--time-scale X] [--vpcd 35963 --issuer D/sim-issuer.json [--chip-stations 2]]
+      the card transport and embosser on PATH (one end of a socat pty pair); with --vpcd the card
+      it moves to chip station N goes into pcscd's vpcd reader on port 35963+N (blank chips with
+      the issuer file's keys), for a station whose chip heads are those vpcd readers`,
   'sim laser': `perso-station sim laser --tty PATH [--time-scale X]
       a GRBL laser engraver on PATH (one end of a socat pty pair)`,
   'sim card': `perso-station sim card [--port 35963] [--issuer D/sim-issuer.json] [--time-scale X]
