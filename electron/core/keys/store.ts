@@ -218,7 +218,9 @@ export class SoftwareKeyStore implements KeyVault {
         throw new KeyStoreError('TEST_KEY', 'these components make the publicly known GlobalPlatform test key (40 41 42 …); it is only allowed for a key marked test');
       }
       const info = this.store({ id: c.keyId, label: c.label, algorithm: c.algorithm, test: c.test, origin: 'ceremony', custodians: c.entered.map((e) => e.custodian), createdBy: c.startedBy }, c.acc);
-      this.log('key.create', 'success', by, c.keyId, `key ${c.keyId} created from ${c.components} components, KCV ${info.kcv}`, { ceremony: c.id, kcv: info.kcv, components: c.components, test: c.test });
+      // Where the components were combined, for the auditor: pkcs11js cannot pass CKM_XOR_BASE_AND_DATA's parameter even where a token lists it.
+      const where = !this.hsm ? '' : this.hsm.combinesInToken() ? ' in the HSM token; components combined in station memory (the token lists CKM_XOR_BASE_AND_DATA, which the PKCS#11 binding cannot call)' : ' in the HSM token; components combined in station memory (the token does not list CKM_XOR_BASE_AND_DATA)';
+      this.log('key.create', 'success', by, c.keyId, `key ${c.keyId} created from ${c.components} components${where}, KCV ${info.kcv}`, { ceremony: c.id, kcv: info.kcv, components: c.components, test: c.test, location: info.location });
       return info;
     } finally {
       c.acc.fill(0);
