@@ -39,4 +39,6 @@ for (const w of workers) {
 // bundle __dirname is the bundle's directory, so the metrics go beside the bundles.
 const pdfkitDir = dirname(createRequire(import.meta.url).resolve('pdfkit'));
 cpSync(join(pdfkitDir, 'data'), join(electronOut, 'data'), { recursive: true });
+// The HSM key loader is a plain script run as its own process (electron/devices/pkcs11/key-loader.ts finds it beside the bundle).
+cpSync(join(root, 'electron/devices/pkcs11/key-loader.mjs'), join(electronOut, 'key-loader.mjs'));
 console.log(`built ${join(out, 'renderer')} and ${electronOut}`);
