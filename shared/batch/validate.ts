@@ -69,22 +69,24 @@ export class BatchValidator {
     }
     const quick = quickRecord(raw);
     const rawId = (raw as { recordId?: unknown } | null)?.recordId;
-    const recordId = typeof rawId === 'string' ? redactText(rawId, LIMITS.recordId) : undefined;
+    // Redacted only when a problem quotes it (most records have none).
+    let rid: string | undefined | null = null;
+    const recordId = () => (rid === null ? (rid = typeof rawId === 'string' ? redactText(rawId, LIMITS.recordId) : undefined) : rid);
     let r: CardRecord;
     if (quick) r = quick;
     else {
       const z = BatchRecordSchema.safeParse(raw);
       if (!z.success) {
         for (const i of z.error.issues) {
-          if (i.code === 'unrecognized_keys') for (const k of i.keys) this.problems.add({ record: n, recordId, field: pathOf([...i.path, k]), message: 'is not a field of the batch format' });
-          else this.problems.add({ record: n, recordId, field: pathOf(i.path), message: i.message });
+          if (i.code === 'unrecognized_keys') for (const k of i.keys) this.problems.add({ record: n, recordId: recordId(), field: pathOf([...i.path, k]), message: 'is not a field of the batch format' });
+          else this.problems.add({ record: n, recordId: recordId(), field: pathOf(i.path), message: i.message });
         }
         return null;
       }
       r = z.data as CardRecord;
     }
     const before = this.problems.total;
-    const add = (field: string, message: string) => this.problems.add({ record: n, recordId, field, message });
+    const add = (field: string, message: string) => this.problems.add({ record: n, recordId: recordId(), field, message });
     const yy = Number(r.expiry.slice(0, 2));
     const months = yy * 12 + Number(r.expiry.slice(2)) - 1;
     if (months < this.nowMonths) add('expiry', 'is in the past: the card would be expired at issue');
@@ -97,7 +99,7 @@ export class BatchValidator {
       if (firstPan !== undefined) add('pan', `is the same card number as record ${firstPan} (the product does not allow duplicates)`);
       else this.pans.set(r.pan, n);
     }
-    if (this.opts.checkRecord) for (const p of this.opts.checkRecord(r, n)) this.problems.add({ ...p, recordId });
+    if (this.opts.checkRecord) for (const p of this.opts.checkRecord(r, n)) this.problems.add({ ...p, recordId: recordId() });
     return this.problems.total === before ? r : null;
   }
 }

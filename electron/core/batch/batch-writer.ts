@@ -4,6 +4,7 @@ import type { BatchHeader } from '../../../shared/batch/record-schema';
 import type { CardRecord } from '../../../shared/domain/record';
 import { maskPan } from '../../../shared/domain/pan';
 import { ConflictError } from '../store/card-store';
+import type { SealPool } from './seal-pool';
 
 // Stores a batch as it is checked, in moderate transactions, so the device thread's connection
 // never waits long for the write lock and the WAL is checkpointed as it goes (one transaction
@@ -11,7 +12,9 @@ import { ConflictError } from '../store/card-store';
 // last, small transaction the batch is listed in batch_imports, which hides it from everyone
 // (CardStore filters on it); a refused or cancelled import deletes what it wrote, and one that
 // never finished (a crash) is deleted by the next import (dropAbandoned).
-export const ROWS_PER_TRANSACTION = 2000;
+export const ROWS_PER_TRANSACTION = 500;
+/** Records per block handed to the seal workers. */
+const SEAL_BLOCK = 4096;
 
 export class BatchWriter {
   private readonly insRecord;
@@ -20,15 +23,18 @@ export class BatchWriter {
   private stored = 0;
   private begun = false;
   private readonly now: number;
+  /** With a seal pool: the block being filled, and blocks out for sealing (oldest first). */
+  private block: { i: number; id: string; masked: string; text: string }[] = [];
+  private readonly out: { ticket: number; rows: { i: number; id: string; masked: string }[] }[] = [];
 
-  constructor(private readonly db: Db, private readonly vault: RecordVault, private readonly header: BatchHeader, private readonly fileName: string, private readonly by: string | null, now = Date.now()) {
+  constructor(private readonly db: Db, private readonly vault: RecordVault, private readonly header: BatchHeader, private readonly fileName: string, private readonly by: string | null, now = Date.now(), private readonly pool: SealPool | null = null) {
     this.now = now;
     this.insRecord = db.prepare('INSERT INTO records (batch_id, record_index, record_id, masked_pan, sealed) VALUES (?, ?, ?, ?, ?)');
     this.insCard = db.prepare("INSERT INTO cards (batch_id, record_index, record_id, masked_pan, attempt, state, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 'queued', ?, ?)");
   }
 
   get count(): number {
-    return this.stored + this.rows.length;
+    return this.stored + this.rows.length + this.block.length + this.out.reduce((n, b) => n + b.rows.length, 0);
   }
 
   /** Takes the batch id (hidden) or throws ConflictError when it is taken. */
@@ -43,8 +49,35 @@ export class BatchWriter {
   }
 
   add(r: CardRecord, i: number): void {
-    this.rows.push({ i, id: r.recordId, masked: maskPan(r.pan), sealed: this.vault.seal(r, `${this.header.batchId}/${i}`) });
-    if (this.rows.length >= ROWS_PER_TRANSACTION) this.flush();
+    if (!this.pool) {
+      this.rows.push({ i, id: r.recordId, masked: maskPan(r.pan), sealed: this.vault.seal(r, `${this.header.batchId}/${i}`) });
+      if (this.rows.length >= ROWS_PER_TRANSACTION) this.flush();
+      return;
+    }
+    // Serialized here exactly as RecordVault.seal does; the seal workers only encrypt.
+    const last = this.block[this.block.length - 1];
+    if (last && last.i !== i - 1) this.dispatch();
+    this.block.push({ i, id: r.recordId, masked: maskPan(r.pan), text: JSON.stringify(r) });
+    if (this.block.length >= SEAL_BLOCK) this.dispatch();
+  }
+
+  /** Sends the block being filled for sealing; stores the oldest blocks once two are out. */
+  private dispatch(): void {
+    if (!this.block.length || !this.pool) return;
+    const rows = this.block;
+    this.block = [];
+    const ticket = this.pool.submit(`${this.header.batchId}/`, rows[0].i, rows.map((r) => r.text));
+    this.out.push({ ticket, rows: rows.map(({ i, id, masked }) => ({ i, id, masked })) });
+    while (this.out.length > 2) this.takeOldest();
+  }
+
+  private takeOldest(): void {
+    const b = this.out.shift()!;
+    const sealed = this.pool!.take(b.ticket);
+    b.rows.forEach((r, k) => {
+      this.rows.push({ ...r, sealed: sealed[k] });
+      if (this.rows.length >= ROWS_PER_TRANSACTION) this.flush();
+    });
   }
 
   flush(): void {
@@ -59,10 +92,15 @@ export class BatchWriter {
       }
     })();
     this.stored += rows.length;
+    // Checkpointed here, by the importer: otherwise the device thread's next commit finds the WAL
+    // over its threshold and copies the import's pages itself.
+    if (this.pool) this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** The last transaction: the batch becomes visible with all its cards, or not at all. */
   commit(): number {
+    this.dispatch();
+    while (this.out.length) this.takeOldest();
     this.flush();
     const b = this.header.batchId;
     this.db.transaction(() => {
@@ -75,6 +113,8 @@ export class BatchWriter {
   /** Deletes whatever this import stored (refused, cancelled or failed). */
   abort(): void {
     this.rows = [];
+    this.block = [];
+    this.out.length = 0;
     if (this.begun) deleteBatchRows(this.db, this.header.batchId);
     this.begun = false;
   }

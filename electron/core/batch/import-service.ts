@@ -1,7 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { createReadStream, statSync } from 'node:fs';
 import type { Durability } from '../store/db';
 import type { Product } from '../../../shared/domain/product';
 import { ValidationError } from '../../../shared/domain/problems';
@@ -9,6 +6,7 @@ import { ConflictError } from '../store/card-store';
 import { CallRefused } from '../api/dispatch';
 import type { ImportProgress, ImportResult } from './pipeline';
 import type { FromWorker, ImportWorkerData, ToWorker } from './import.worker';
+import { startWorker } from './worker-start';
 
 // Runs each import in a worker thread (import.worker.ts) and feeds it the file in chunks, a few
 // in flight at a time, so the device thread only slices text and passes messages: its event loop
@@ -16,24 +14,6 @@ import type { FromWorker, ImportWorkerData, ToWorker } from './import.worker';
 // is then stored.
 const CHUNK_CHARS = 1 << 20;
 const IN_FLIGHT = 2;
-
-/** The worker's file: import.worker.cjs beside the bundle (scripts/build.mjs bundles every *.worker.ts), or the source under tsx. */
-export function importWorkerUrl(): URL {
-  // In a bundle import.meta.url is the bundle's own (main.cjs, cli.cjs).
-  return new URL(import.meta.url.endsWith('.cjs') ? './import.worker.cjs' : './import.worker.ts', import.meta.url);
-}
-
-/**
- * Under tsx (sources, tests) a worker does not inherit the TypeScript loader: a two-line shim
- * registers it and imports the worker's module. In the bundle the .cjs runs as is.
- */
-function startWorker(workerData: ImportWorkerData): Worker {
-  const url = importWorkerUrl();
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
-  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const shim = `import(${JSON.stringify(tsxApi)}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(shim, { eval: true, workerData });
-}
 
 export interface ImportServiceOptions {
   dbPath: string;
@@ -43,7 +23,7 @@ export interface ImportServiceOptions {
 }
 
 interface Job {
-  worker: Worker;
+  worker: import('node:worker_threads').Worker;
   cancelled: boolean;
 }
 
@@ -53,29 +33,33 @@ export class ImportService {
 
   /** Imports a whole file's text; progress as the worker checks it. Rejects as the in-process import does. */
   importText(taskId: string, fileName: string, content: string, by: string | null, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
+    const chunks = function* () {
+      for (let at = 0; at < content.length; at += CHUNK_CHARS) yield content.slice(at, at + CHUNK_CHARS);
+    };
+    return this.importChunks(taskId, fileName, chunks(), content.length, by, onProgress);
+  }
+
+  /** Imports a file from disk, streamed: the whole file is never in memory on either thread. */
+  importFile(taskId: string, path: string, fileName: string, by: string | null, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
+    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_CHARS });
+    return this.importChunks(taskId, fileName, stream as AsyncIterable<string>, statSync(path).size, by, onProgress).finally(() => stream.destroy());
+  }
+
+  /** Feeds the worker a few chunks ahead of what it has taken (flow control), then ends the file. */
+  importChunks(taskId: string, fileName: string, chunks: Iterable<string> | AsyncIterable<string>, totalBytes: number, by: string | null, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
     // One at a time: the worker then knows that any hidden batch it finds was abandoned (a crash).
     if (this.jobs.size) return Promise.reject(new CallRefused('BUSY', 'another batch file is being imported; wait for it to finish or cancel it'));
-    const data: ImportWorkerData = { dbPath: this.o.dbPath, keyPath: this.o.keyPath, durability: this.o.durability, products: this.o.products(), fileName, by, totalBytes: content.length, running: [] };
-    const worker = startWorker(data);
+    const data: ImportWorkerData = { dbPath: this.o.dbPath, keyPath: this.o.keyPath, durability: this.o.durability, products: this.o.products(), fileName, by, totalBytes, running: [] };
+    const worker = startWorker('import', { workerData: data });
     const job: Job = { worker, cancelled: false };
     this.jobs.set(taskId, job);
-    return new Promise<ImportResult>((resolve, reject) => {
-      let sent = 0;
-      let acked = 0;
-      let ended = false;
-      const send = (m: ToWorker) => worker.postMessage(m);
-      const pump = () => {
-        if (job.cancelled) return;
-        while (sent - acked < IN_FLIGHT && sent * CHUNK_CHARS < content.length) {
-          send({ t: 'chunk', text: content.slice(sent * CHUNK_CHARS, (sent + 1) * CHUNK_CHARS) });
-          sent++;
-        }
-        if (!ended && sent * CHUNK_CHARS >= content.length && acked === sent) {
-          ended = true;
-          send({ t: 'end' });
-        }
-      };
+    let acked = 0;
+    let wake: (() => void) | null = null;
+    let settled = false;
+    const result = new Promise<ImportResult>((resolve, reject) => {
       const settle = (f: () => void) => {
+        settled = true;
+        wake?.();
         this.jobs.delete(taskId);
         void worker.terminate();
         f();
@@ -83,7 +67,7 @@ export class ImportService {
       worker.on('message', (m: FromWorker) => {
         if (m.t === 'ack') {
           acked++;
-          pump();
+          wake?.();
         } else if (m.t === 'progress') onProgress?.(m.p);
         else if (m.t === 'done') settle(() => resolve(m.result));
         else if (m.t === 'cancelled') settle(() => reject(new CallRefused('CONFLICT', `the import of ${fileName} was cancelled; nothing of it was stored`)));
@@ -93,10 +77,28 @@ export class ImportService {
       });
       worker.on('error', (e) => settle(() => reject(e)));
       worker.on('exit', (code) => {
-        if (this.jobs.has(taskId)) settle(() => reject(new Error(`the import worker stopped (exit code ${code})`)));
+        if (!settled) settle(() => reject(new Error(`the import worker stopped (exit code ${code})`)));
       });
-      pump();
     });
+    const until = (ok: () => boolean) => new Promise<void>((r) => (ok() || settled ? r() : (wake = () => (ok() || settled) && r())));
+    const feed = async () => {
+      let sent = 0;
+      for await (const text of chunks) {
+        if (settled || job.cancelled) return;
+        await until(() => sent - acked < IN_FLIGHT);
+        if (settled || job.cancelled) return;
+        worker.postMessage({ t: 'chunk', text } satisfies ToWorker);
+        sent++;
+      }
+      await until(() => acked === sent);
+      if (!settled && !job.cancelled) worker.postMessage({ t: 'end' } satisfies ToWorker);
+    };
+    feed().catch((e) => {
+      // The file could not be read: the worker is told to drop what it stored.
+      if (!settled) worker.postMessage({ t: 'cancel' } satisfies ToWorker);
+      void e;
+    });
+    return result;
   }
 
   /** Cancels a running import; false when there is none by that id. */

@@ -7,6 +7,7 @@ import { ValidationError } from '../../../shared/domain/problems';
 import type { Product } from '../../../shared/domain/product';
 import { ConflictError } from '../store/card-store';
 import { ImportPipeline } from './pipeline';
+import { SealPool } from './seal-pool';
 
 // The import worker: one batch file, read, checked, sealed and stored here, on its own SQLite
 // connection (WAL lets it write beside the device thread's connection), so the thread that
@@ -41,8 +42,15 @@ const db = openDatabase(d.dbPath, 'normal');
 db.pragma('cache_size = -65536');
 const products = new ProductRegistry(productChecks);
 for (const p of d.products) products.add(p);
-const pipeline = new ImportPipeline({ db, vault: RecordVault.open(d.keyPath), products, fileName: d.fileName, by: d.by, totalBytes: d.totalBytes, running: new Set(d.running), onProgress: (p) => post({ t: 'progress', p }) });
+const vault = RecordVault.open(d.keyPath);
+const sealPool = new SealPool(vault.keyCopy());
+const pipeline = new ImportPipeline({ db, vault, sealPool, products, fileName: d.fileName, by: d.by, totalBytes: d.totalBytes, running: new Set(d.running), onProgress: (p) => post({ t: 'progress', p }) });
 let over = false;
+
+function close(): void {
+  sealPool.close();
+  db.close();
+}
 
 function failed(e: unknown): void {
   over = true;
@@ -54,7 +62,7 @@ function failed(e: unknown): void {
     const at = String((e as Error)?.stack ?? '').split('\n').find((l) => l.trim().startsWith('at '));
     post({ t: 'failed', name: (e as Error)?.name ?? 'Error', where: at ? at.trim().slice(3, 200) : 'unknown place' });
   }
-  db.close();
+  close();
 }
 
 port.on('message', (m: ToWorker) => {
@@ -66,14 +74,14 @@ port.on('message', (m: ToWorker) => {
     } else if (m.t === 'cancel') {
       over = true;
       pipeline.cancel();
-      db.close();
+      close();
       post({ t: 'cancelled' });
     } else {
       over = true;
       if (d.durability === 'full') db.pragma('synchronous = FULL');
       pipeline.finish().then(
         (result) => {
-          db.close();
+          close();
           post({ t: 'done', result });
         },
         (e) => failed(e),

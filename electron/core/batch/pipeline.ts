@@ -11,6 +11,7 @@ import type { Db } from '../store/db';
 import type { RecordVault } from '../store/record-vault';
 import { ConflictError } from '../store/card-store';
 import { BatchWriter, dropAbandoned } from './batch-writer';
+import type { SealPool } from './seal-pool';
 
 // One import, fed the file in chunks: read (JSON or CSV, streamed), check every record (format,
 // context, the product's checks), seal and store clean records as they come, in moderate
@@ -51,6 +52,8 @@ export interface PipelineOptions {
   totalBytes?: number;
   now?: Date;
   onProgress?: (p: ImportProgress) => void;
+  /** Seal workers (the import worker has them; in-process imports seal inline). */
+  sealPool?: SealPool | null;
   /** Batch ids of other imports still running (their hidden rows are not abandoned). */
   running?: ReadonlySet<string>;
 }
@@ -79,7 +82,7 @@ export class ImportPipeline {
       onHeader: (h) => {
         if (!o.products.has(h.productId)) return { problems: [{ record: null, field: 'productId', message: `names product "${redactText(h.productId, 40)}", which this station does not have` }] };
         const product = o.products.get(h.productId);
-        const writer = new BatchWriter(o.db, o.vault, h, o.fileName, o.by, (o.now ?? new Date()).getTime());
+        const writer = new BatchWriter(o.db, o.vault, h, o.fileName, o.by, (o.now ?? new Date()).getTime(), o.sealPool ?? null);
         try {
           writer.begin();
           this.writer = writer;

@@ -25,6 +25,11 @@ export class RecordVault {
     return new RecordVault(key);
   }
 
+  /** A copy of the data key, for the import's seal workers (zeroed by them when done). */
+  keyCopy(): Buffer {
+    return Buffer.from(this.key);
+  }
+
   seal(record: CardRecord, aad: string): Buffer {
     if (this.ivAt + 12 > this.ivs.length) {
       this.ivs = randomBytes(12 * 1024);
