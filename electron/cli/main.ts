@@ -9,6 +9,7 @@ import { loadConfig } from '../core/config';
 import { openLogReader } from '../core/log-reader';
 import { importBatch } from '../core/batch/import';
 import { toCardRow } from '../core/store/card-store';
+import { ManualTransport } from '../core/manual/manual-transport';
 import { ValidationError, formatProblem } from '../../shared/domain/problems';
 import { redactProblem, redactText } from '../../shared/domain/redact';
 
@@ -151,7 +152,13 @@ async function run(rest: string[]): Promise<number> {
         station.engine.stop();
       }
     });
-    for (const id of batchIds) {
+    // A manual workstation needs a person for every card (to carry it, and to confirm it in the
+    // good or reject tray): `run` has nobody to wait for, so it says so before taking a card (4).
+    if (station.deviceSet.transport instanceof ManualTransport && batchIds.length) {
+      paused = 'manual workstation mode: the line would wait for a person — to place each card in the devices that cannot sense it and to confirm it in the good or reject tray; no card was taken. Run the batch from the station screen';
+      process.stderr.write(`perso-station: ${paused}\n`);
+    }
+    for (const id of paused ? [] : batchIds) {
       station.engine.start(id);
       await station.engine.idle();
       const s = station.engine.status();

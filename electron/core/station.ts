@@ -12,6 +12,7 @@ import { SoftwareKeyStore } from './keys';
 import type { AuditEntryInput } from './audit/types';
 import { ProductRegistry, type ProductChecks } from './products';
 import { Engine, type EngineEvent } from './engine/engine';
+import { keyRefusal } from './engine/key-check';
 import { StationEvents } from './events';
 import { DeviceLogPolicy, DEVICE_STARTUP_GRACE_MS } from './device-log';
 import { recoverInterrupted, type RecoveredCard } from './recovery';
@@ -64,6 +65,7 @@ export class Station {
       modules: deviceSet.modules,
       transport: deviceSet.transport,
       product: (id) => products.get(id),
+      refuseProduct: (p) => keyRefusal(p, keys),
       deviceReady: (id) => {
         const d = deviceSet.devices.find((x) => x.id === id);
         return !d || d.status().state === 'online' || d.status().state === 'busy';
@@ -83,6 +85,8 @@ export class Station {
       });
     }
     this.recovered = recoverInterrupted(store, (e) => this.log(e));
+    // Cards of an interrupted run may still be in the machine: the engine refuses to feed until the path is cleared.
+    this.engine.refreshPath();
   }
 
   static async open(opts: StationOptions): Promise<Station> {

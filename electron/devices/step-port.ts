@@ -53,6 +53,8 @@ export interface CardTransport {
   /** Brings the card to a module's slot; resolves when the card is there (e.g. inserted in a reader). */
   moveTo(handle: number, module: StepKind, slot: number, signal: AbortSignal): Promise<void>;
   eject(handle: number, bin: Bin, signal: AbortSignal): Promise<void>;
+  /** Sends every card in the path to the reject bin (a machine's reset). Absent: cards are taken out by hand. */
+  clearPath?(signal: AbortSignal): Promise<void>;
 }
 
 export type StepRunOutcome = StepOutcome & { step: StepKind };

@@ -79,7 +79,9 @@ export const createDevices: DeviceFactory = async ({ config, keys }) => {
     links.push(link);
     const machine = new MachineDriver(link, { id: d.machine.id, name: 'Embosser / card transport' });
     devices.push(machine);
-    transport = new MachineTransport(machine);
+    // The machine's reset sends every card in the path to the reject bin: how the station clears
+    // the path after an emergency stop, a jam or a crash.
+    transport = Object.assign(new MachineTransport(machine), { clearPath: (signal: AbortSignal) => machine.reset(signal) });
     let lastJobs: EmbossJob[] | null = null;
     const emboss = createEmbossModule(machine, {
       jobsFor: (ctx) => (lastJobs = embossJobs(layoutCard(ctx.product.layout!, ctx.record, { maskPan: false, product: ctx.product }))),

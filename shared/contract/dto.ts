@@ -70,6 +70,8 @@ export const EngineStatusSchema = z.object({
   etaSeconds: z.number().nullable(),
   startedAt: z.number().nullable(),
   message: z.string().nullable(),
+  /** Cards that may still be in the machine (after an emergency stop, a jam or a crash): while any is, Start is refused. */
+  pathCards: z.number().int().optional(),
   /** Names the engine instance (a restarted station starts a new one). */
   epoch: z.string().max(64),
   /**

@@ -43,7 +43,16 @@ export function judge(recordCount: number, cards: Card[], journal: Journal[], au
   const problems: string[] = [];
   const bad = (m: string) => problems.length < 50 && problems.push(m);
   const jOf = new Map<number, Journal[]>();
-  for (const j of journal) jOf.set(j.card_id, [...(jOf.get(j.card_id) ?? []), j]);
+  // Clearing the path after a restart (the card goes to the reject bin) is not work on the card:
+  // it is checked on its own below.
+  for (const j of journal) if (j.step !== 'clear') jOf.set(j.card_id, [...(jOf.get(j.card_id) ?? []), j]);
+  const clearedIds = new Set(journal.filter((j) => j.step === 'clear' && j.phase === 'result' && j.ok === 1).map((j) => j.card_id));
+  for (const c of cards) {
+    const js = jOf.get(c.id) ?? [];
+    const fed = js.some((j) => j.step === 'feed' && j.phase === 'result' && j.ok === 1);
+    const out = js.some((j) => j.step === 'eject' && j.phase === 'result' && j.ok === 1);
+    if (fed && !out && !clearedIds.has(c.id)) bad(`card ${c.id} (${c.record_id}) left the hopper but never reached a bin nor was cleared from the path`);
+  }
   const auditOf = (type: string, cardId: number) => audit.filter((a) => a.type === type && a.card_id === cardId);
   const starts = audit.filter((a) => a.type === 'station.start').map((a) => a.ts);
 

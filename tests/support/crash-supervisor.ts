@@ -46,3 +46,29 @@ export async function superviseFailedCards(configPath: string, batchId: string, 
     await b.station.close();
   }
 }
+
+/**
+ * The operator after a restart: the cards of the interrupted run may still be in the machine, so
+ * the station refuses to feed until the path is cleared; the operator clears it from the screen
+ * (recovery.clearPath, the machine's reset). Returns how many cards were cleared.
+ */
+export async function clearPathAsOperator(configPath: string): Promise<number> {
+  const creds = JSON.parse(readFileSync(join(dirname(configPath), 'demo-users.json'), 'utf8')) as Record<string, { username: string; password: string }>;
+  const b = await bootStation({ configPath, origin: 'test' });
+  try {
+    const conn: Connection = { id: 'operator', origin: 'ui:operator', sessionId: null };
+    const call = async (name: string, input: unknown) => {
+      const r = await dispatch(b.handlers, name, input, conn);
+      if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+      return r.value as never;
+    };
+    await call('session.login', creds.operator);
+    const before = (await call('recovery.path', {})) as { cards: unknown[] };
+    if (!before.cards.length) return 0;
+    const after = (await call('recovery.clearPath', {})) as { cards: unknown[] };
+    if (after.cards.length) throw new Error(`the path still holds ${after.cards.length} card(s) after clearing`);
+    return before.cards.length;
+  } finally {
+    await b.station.close();
+  }
+}

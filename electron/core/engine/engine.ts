@@ -12,6 +12,7 @@ import { Mutex } from './mutex';
 import { RateMeter } from './rate-meter';
 import { crosscheck } from './crosscheck';
 import { transportFailure } from './transport-errors';
+import { cardsInPath, recordCleared, whereIs } from './path';
 
 // The production engine: cards flow through their product's steps, each module working on its
 // own card while the others work on theirs (a card keeps its station until the next one is
@@ -39,6 +40,8 @@ export interface EngineDeps {
   onStatus(s: EngineStatus): void;
   /** Poll interval while waiting for a device to come back. */
   waitPollMs?: number;
+  /** Why a product cannot run now (its chip key missing or refused), checked before any card is fed. */
+  refuseProduct?(product: Product): string | null;
   /** Consecutive failures with the same reason that pause the line (a product may set its own). Default 3; 0 = never. */
   pauseAfterFailures?: number;
 }
@@ -87,6 +90,8 @@ export class Engine {
   private feedDeviceIds: string[] = [];
   /** The current run of consecutive failures with one reason. */
   private run: { reason: ReasonCode | null; count: number } = { reason: null, count: 0 };
+  /** Cards that may still be in the machine (see path.ts); while any is, nothing is fed. */
+  private inPath = 0;
 
   constructor(private readonly d: EngineDeps) {
     for (const [kind, m] of Object.entries(d.modules) as [StepKind, StepModule][]) this.pools.set(kind, new SlotPool(m.slots));
@@ -98,7 +103,7 @@ export class Engine {
     return {
       state: this.state, batchId: this.batchId, counts: this.counts ? { ...this.counts } : null, cardsPerHour: cph,
       etaSeconds: cph && remaining != null ? Math.round((remaining / cph) * 3600) : null, startedAt: this.startedAt, message: this.message,
-      epoch: this.epoch, rev: this.rev,
+      epoch: this.epoch, rev: this.rev, pathCards: this.inPath,
     };
   }
 
@@ -111,8 +116,18 @@ export class Engine {
     if (this.inFlight.size || this.loopPending) throw new Error('cards of the last run are still being stopped; wait until they are done');
     const b = this.d.store.batch(batchId);
     if (b.state !== 'open') throw new Error(`batch ${batchId} is ${b.state}; release it before starting`);
+    const inPath = cardsInPath(this.d.store);
+    this.inPath = inPath.length;
+    if (inPath.length) {
+      const first = inPath[0];
+      throw new Error(
+        `${inPath.length} card(s) may still be in the machine (card ${first.record_id} ${whereIs(first)}${inPath.length > 1 ? ', …' : ''}); clear the path before starting`,
+      );
+    }
     const product = this.d.product(b.product_id);
     for (const s of product.steps) if (!this.d.modules[s]) throw new Error(`product ${product.id} needs the ${s} step, which this station has no device for`);
+    const refusal = this.d.refuseProduct?.(product);
+    if (refusal) throw new Error(refusal);
     this.batchId = batchId;
     this.feedDeviceIds = [this.d.transport.id, ...product.steps.flatMap((k) => this.d.modules[k]!.deviceIds)];
     this.run = { reason: null, count: 0 };
@@ -173,6 +188,47 @@ export class Engine {
     this.d.log({ type: 'engine.estop', severity: 'error', outcome: 'success', message: 'emergency stop' });
     this.wake?.();
     return this.status();
+  }
+
+  /** The cards that may still be in the machine, oldest first. */
+  pathCards(): CardDbRow[] {
+    return cardsInPath(this.d.store);
+  }
+
+  /** Re-reads which cards may be in the machine (after a restart's recovery, a decision). */
+  refreshPath(): void {
+    this.inPath = cardsInPath(this.d.store).length;
+    this.publish();
+  }
+
+  /**
+   * Clears the path after an emergency stop, a jam or a crash. Without a card id the transport
+   * clears it (the machine's reset sends every card to the reject bin); with one, the operator
+   * confirms that card was taken out by hand (manual mode, or a card found outside the machine).
+   * Each card is recorded as gone to the reject bin; it stays failed with its reason and step.
+   */
+  async clearPath(cardId?: number): Promise<{ cleared: { cardId: number; recordId: string; where: string }[] }> {
+    if (this.running || this.loopPending || this.inFlight.size) throw new Error('the line is working: stop it before clearing the path');
+    const all = cardsInPath(this.d.store);
+    const cards = cardId === undefined ? all : all.filter((c) => c.id === cardId);
+    if (cardId !== undefined && !cards.length) throw new Error(`card ${cardId} is not in the path`);
+    if (cardId === undefined) {
+      const clear = this.d.transport.clearPath;
+      if (!clear) throw new Error('this station has no machine that can clear its path: take each card out and confirm it');
+      for (const c of cards) this.d.store.journal(c.id, 'clear', c.slot, 1, 'intent', null, 'reject');
+      this.d.log({ type: 'engine.clearPath', severity: 'warn', outcome: 'success', message: `clearing the path: the machine sends ${cards.length} card(s) to the reject bin` });
+      await clear.call(this.d.transport, AbortSignal.timeout(30_000));
+    }
+    const cleared = recordCleared(this.d.store, cards, cardId === undefined ? 'reset' : 'by-hand', (card, message) =>
+      this.d.log({ type: 'card.cleared', severity: 'warn', outcome: 'success', message, card, data: { reason: card.reason } }),
+    );
+    this.inPath = all.length - cards.length;
+    if (this.inPath === 0) {
+      this.message = cleared.length ? `the path is clear: ${cleared.length} card(s) went to the reject bin, counted as spoiled; the line can start again` : null;
+      if (this.state === 'estopped') this.state = 'stopped';
+    }
+    this.publish();
+    return { cleared: cleared.map((c) => ({ cardId: c.card.id, recordId: c.card.record_id, where: c.where })) };
   }
 
   /** Re-reads the counts after a change made outside the engine (a hold, a decision, a rework). */
@@ -273,7 +329,12 @@ export class Engine {
     } catch {
       // Another reader holds the WAL; the next checkpoint takes it.
     }
-    if (this.state === 'estopped') return;
+    this.inPath = cardsInPath(this.d.store).length;
+    if (this.state === 'estopped') {
+      if (this.inPath) this.message = `emergency stop: ${this.inPath} card(s) are still in the machine; clear the path before starting again`;
+      this.publish();
+      return;
+    }
     if (this.state === 'stopping' || this.stopAfterStep) {
       this.setState('stopped');
       return;

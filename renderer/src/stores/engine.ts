@@ -23,8 +23,10 @@ export function allowedActions(s: EngineStatus | null, hasBatch: boolean): Recor
   const running = st === 'running';
   const paused = st === 'paused';
   const idleLike = st === 'idle' || st === 'stopped' || st === 'finished' || st === 'estopped';
+  // Cards left in the machine (emergency stop, crash) must be cleared before anything is fed.
+  const pathClear = !s?.pathCards;
   return {
-    start: idleLike && hasBatch,
+    start: idleLike && hasBatch && pathClear,
     pause: running,
     resume: paused,
     stop: running || paused || st === 'pausing',

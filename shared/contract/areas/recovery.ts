@@ -24,7 +24,32 @@ export const RecoveredCardSchema = z.object({
 });
 export type RecoveredCardDto = z.infer<typeof RecoveredCardSchema>;
 
+/** A card that may still be in the machine: after an emergency stop, a jam or a crash. */
+export const PathCardSchema = z.object({
+  cardId: z.number().int(),
+  batchId: z.string(),
+  recordId: z.string(),
+  maskedPan: z.string(),
+  step: z.string().nullable(),
+  slot: z.number().int().nullable(),
+  deviceId: z.string().nullable(),
+  state: CardStateSchema,
+  /** Why the card stopped (EMERGENCY_STOP, INTERRUPTED, MACHINE_JAM…): it is counted as spoiled with it. */
+  reason: z.string().nullable(),
+});
+export type PathCardDto = z.infer<typeof PathCardSchema>;
+
+const PathStatusSchema = z.object({
+  cards: z.array(PathCardSchema),
+  /** 'machine': one action sends every card to the reject bin; 'by-hand': the operator takes each card out and confirms it. */
+  clearBy: z.enum(['machine', 'by-hand']),
+});
+
 export const RECOVERY_CALLS = {
+  /** Which cards may still be in the machine, and how the path is cleared. */
+  'recovery.path': { input: empty, output: PathStatusSchema },
+  /** Clears the path (no cardId: the machine's reset), or confirms one card was taken out by hand. */
+  'recovery.clearPath': { input: z.object({ cardId: z.number().int().optional() }).strict(), output: PathStatusSchema },
   'recovery.status': {
     input: empty,
     output: z.object({

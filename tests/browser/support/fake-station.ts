@@ -182,6 +182,8 @@ export async function startFakeStation(o: FakeStationOptions) {
     ],
     'manual.pending': () => ({ manual: false, prompts: [] }),
     'recovery.status': () => ({ startedAt: Date.now(), recovered: [], awaitingDecision: [], truncated: false }),
+    'recovery.path': () => ({ cards: [], clearBy: 'machine' }),
+    'recovery.clearPath': () => ({ cards: [], clearBy: 'machine' }),
     'log.query': (i) => {
       if (o.logQuery) return o.logQuery(i);
       const list = log.filter((e) => i.beforeSeq == null || e.seq < i.beforeSeq).reverse().slice(0, i.limit);

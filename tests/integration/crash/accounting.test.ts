@@ -16,6 +16,8 @@ function history() {
   const journal: Journal[] = [
     j(1, 'feed', 'intent', 10), j(1, 'feed', 'result', 11), j(1, 'move:chip', 'intent', 12), j(1, 'move:chip', 'result', 13), j(1, 'chip', 'intent', 14), j(1, 'chip', 'result', 15),
     j(1, 'move:magstripe', 'intent', 16), j(1, 'move:magstripe', 'result', 17), j(1, 'magstripe', 'intent', 18),
+    // After the restart the operator cleared the path: the card went to the reject bin.
+    j(1, 'clear', 'result', 120, 1, 'reject'),
   ];
   for (const [k, s] of ['feed', 'move:chip', 'chip', 'move:magstripe', 'magstripe'].entries()) journal.push(j(2, s, 'intent', 200 + 2 * k), j(2, s, 'result', 201 + 2 * k));
   journal.push(j(2, 'eject', 'intent', 220, null, 'good'), j(2, 'eject', 'result', 221, 1, 'good'));
@@ -44,6 +46,7 @@ test('each broken rule is named', () => {
     ['a card left failed', (h) => Object.assign(h.cards[1], { state: 'failed', reason: 'MSR_WRITE_ERROR' }), /last card 2 ended failed/],
     ['a spoiled card without a decision', (h) => Object.assign(h.cards[0], { decided_by: null }), /without a recorded decision/],
     ['a second passed card for one record', (h) => Object.assign(h.cards[0], { state: 'passed' }), /2 passed cards/],
+    ['an interrupted card never cleared from the path', (h) => h.journal.splice(h.journal.findIndex((x) => x.step === 'clear'), 1), /never reached a bin nor was cleared from the path/],
     ['a passed card that skipped a step', (h) => h.journal.splice(h.journal.findIndex((x) => x.card_id === 2 && x.step === 'magstripe' && x.phase === 'result'), 1), /passed with 0 successful magstripe/],
   ];
   for (const [what, breakIt, expected] of cases) {

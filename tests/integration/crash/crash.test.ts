@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStation, seeded, type RunResult } from '../../support/crash-runner';
-import { superviseFailedCards, type SupervisorRound } from '../../support/crash-supervisor';
+import { clearPathAsOperator, superviseFailedCards, type SupervisorRound } from '../../support/crash-supervisor';
 import { checkAccounting } from '../../support/crash-accounting';
 
 // The station is killed (SIGKILL) at random moments while it runs a batch, many times over, and
@@ -43,6 +43,7 @@ test(`SIGKILL at random moments during a ${CARDS}-card batch, ${KILLS} times: ev
   };
 
   let kills = 0;
+  let cleared = 0;
   // How long after its start a run may be killed, beyond the first 500 ms. A faster machine
   // makes more cards a run and would finish the batch before the kills are done, so the window
   // follows what the runs achieve: about 2–4 cards ended per killed run.
@@ -51,6 +52,9 @@ test(`SIGKILL at random moments during a ${CARDS}-card batch, ${KILLS} times: ev
     // Sometimes the supervisor decides before the next run, sometimes the station restarts
     // with interrupted cards still waiting (they must stay out of production).
     if (rand() < 0.6) await supervise();
+    // After a crash the station refuses to feed while cards of the interrupted run may be in the
+    // machine: the operator clears the path first.
+    if (runs.at(-1)?.killed) cleared += await clearPathAsOperator(config);
     const r = await runStation(config, 500 + Math.floor(rand() * window));
     runs.push(r);
     if (r.killed) {
@@ -62,6 +66,7 @@ test(`SIGKILL at random moments during a ${CARDS}-card batch, ${KILLS} times: ev
   for (let i = 0; i < 12; i++) {
     const s = await supervise();
     if (s.counts.queued === 0 && s.counts.failed === 0 && s.counts.inProgress === 0) break;
+    if (runs.at(-1)?.killed) cleared += await clearPathAsOperator(config);
     const r = await runStation(config, null);
     runs.push(r);
     assert.equal(r.code, 0, r.stderr);
@@ -72,7 +77,7 @@ test(`SIGKILL at random moments during a ${CARDS}-card batch, ${KILLS} times: ev
   console.log(
     `${kills} kills in ${Math.round((Date.now() - t0) / 1000)} s; runs ${runs.length} (cards ended per run: ${runs.map((r) => `${r.ended}${r.killed ? 'k' : ''}`).join(' ')}); ` +
       `${acc.records} records, ${acc.cards} cards: ${acc.passed} passed, ${acc.spoiled} spoiled of ${acc.physical} physical, ${acc.rejectedRecords} records rejected, ` +
-      `${acc.interrupted} interrupted (${recovered} recovered by the supervisor's opening, ${acc.claimedOnly} before any feed), ${acc.passedWithoutLog} passed cards missing their log entry`,
+      `${cleared} cleared from the path after a restart, ${acc.interrupted} interrupted (${recovered} recovered by the supervisor's opening, ${acc.claimedOnly} before any feed), ${acc.passedWithoutLog} passed cards missing their log entry`,
   );
   assert.deepEqual(acc.problems, []);
   assert.equal(acc.passedWithoutLog, 0, 'every passed card has its card.passed entry in the log');

@@ -9,7 +9,8 @@ import { ManualTransport } from '../../../electron/core/manual/manual-transport'
 import { StatusHolder, type Device } from '../../../electron/devices/device';
 import type { StepModule, StepContext, StepOutcome } from '../../../electron/core/engine/step';
 import type { StepKind } from '../../../shared/domain/product';
-import { demoProduct, demoRecords } from '../../../electron/cli/demo';
+import { demoProduct, demoRecords, DEMO_KEY_ID } from '../../../electron/cli/demo';
+import { GP_TEST_KEY } from '../../../electron/devices/chip/dataprep';
 import { tempDir } from '../../support/core-fixture';
 
 // A desktop workstation for the manual-mode tests: no transport machine, no simulators; a fake
@@ -131,6 +132,8 @@ export async function openManualStation(o: { cards: number; steps?: StepKind[]; 
   station.auth.bootstrapAdmin({ username: 'admin', displayName: 'Admin', password: pw }, 'test');
   station.auth.createUser({ username: 'op', displayName: 'Operator', role: 'operator', password: pw }, admin);
   station.auth.createUser({ username: 'sup', displayName: 'Supervisor', role: 'supervisor', password: pw }, admin);
+  // The demo product's chip key: the engine refuses to start a chip product whose key is not loaded.
+  station.keys.importTestKey({ keyId: DEMO_KEY_ID, label: 'demo key', algorithm: 'AES', hex: GP_TEST_KEY.toString('hex'), test: true }, admin);
   const handlers = createHandlers(station, createAuthPort(station.auth), () => undefined);
   const operator: Connection = { id: 'op', origin: 'ui:op', sessionId: null };
   const supervisor: Connection = { id: 'sup', origin: 'ui:sup', sessionId: null };

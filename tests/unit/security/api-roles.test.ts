@@ -88,6 +88,8 @@ const EXPECTED: Record<string, Row> = {
   // A device panel's command (a laser's unlock/home) acts on the line: the people running it.
   'devices.perform': { who: [O, S], input: () => ({ deviceId: 'laser', command: 'unlock' }) },
   'recovery.status': { who: [O, S], input: () => ({}) },
+  'recovery.path': { who: [O, S], input: () => ({}) },
+  'recovery.clearPath': { who: [O, S], input: () => ({ cardId: 999999 }) },
 
   'reports.batch': { who: [O, S, A], input: (c) => ({ batchId: c.batchId }) },
   'reports.shift': { who: [O, S, A], input: () => ({ from: Date.now() - 3_600_000, to: Date.now() }) },

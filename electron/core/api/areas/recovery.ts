@@ -2,6 +2,7 @@ import { RECOVERY_CALLS, type RecoveredCardDto } from '../../../../shared/contra
 import type { AreaDeps, HandlersFor } from '../area';
 import type { Station } from '../../station';
 import type { CardDbRow } from '../../store/card-store';
+import { CallRefused } from '../dispatch';
 
 // Handlers of the recovery calls. Viewing needs batch.run, not card.decide: the operator at the
 // line is the one who takes the interrupted cards out of the devices, so they must see where
@@ -27,8 +28,33 @@ function fromRow(station: Station, c: CardDbRow): RecoveredCardDto {
   };
 }
 
+function pathStatus(station: Station) {
+  const cards = station.engine.pathCards().map((c) => ({
+    cardId: c.id, batchId: c.batch_id, recordId: c.record_id, maskedPan: c.masked_pan, step: c.step, slot: c.slot,
+    deviceId: deviceAt(station, c.step, c.slot), state: c.state, reason: c.reason,
+  }));
+  return { cards, clearBy: station.deviceSet.transport.clearPath ? ('machine' as const) : ('by-hand' as const) };
+}
+
 export function recoveryHandlers(d: AreaDeps): HandlersFor<typeof RECOVERY_CALLS> {
   return {
+    'recovery.path': (_i, conn) => {
+      d.need(conn, 'batch.run');
+      return pathStatus(d.station);
+    },
+    'recovery.clearPath': async (i, conn) => {
+      // Clearing moves the machine (a reset) or records a card as taken out: the line's control.
+      const user = d.need(conn, 'engine.control');
+      const entry = { type: 'engine.command', user: user.username, origin: conn.origin, resource: 'station' };
+      try {
+        const r = await d.station.engine.clearPath(i.cardId);
+        d.station.log({ ...entry, severity: 'warn', outcome: 'success', message: i.cardId === undefined ? `path cleared: ${r.cleared.length} card(s) to the reject bin` : `card ${r.cleared[0]?.recordId} confirmed taken out of the machine` });
+      } catch (e) {
+        d.station.log({ ...entry, severity: 'warn', outcome: 'failure', message: `clearing the path failed: ${(e as Error).message}` });
+        throw new CallRefused('CONFLICT', `the path could not be cleared: ${(e as Error).message}`);
+      }
+      return pathStatus(d.station);
+    },
     'recovery.status': (_i, conn) => {
       d.need(conn, 'batch.run');
       const { station } = d;

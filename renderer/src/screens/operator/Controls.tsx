@@ -20,6 +20,7 @@ export function Controls({ batchId }: { batchId: string | null }) {
   const state = status?.state ?? 'idle';
   const allowed = allowedActions(status, !!batchId);
   const paused = state === 'paused';
+  const blocked = !!status?.pathCards && !['running', 'pausing', 'paused', 'stopping'].includes(state);
 
   const run = (a: EngineAction) => {
     if (!allowed[a]) return;
@@ -54,6 +55,7 @@ export function Controls({ batchId }: { batchId: string | null }) {
       </div>
       {status?.message && <p className="engine-message">{status.message}</p>}
       {!batchId && <p className="hint">{t('engine.noBatch')}</p>}
+      {blocked && <p className="hint">{t('engine.pathBlocked')}</p>}
       <div className="control-row">
         <BigButton icon="play" label={t('engine.start')} keyName={SHORTCUTS.start} kind="go" disabled={!allowed.start} busy={pending === 'start'} onClick={() => run('start')} />
         {paused ? (

@@ -10,6 +10,7 @@ import { QueueList } from './QueueList';
 import { Preview } from './Preview';
 import { DevicePanel } from './DevicePanel';
 import { ManualPrompt } from './ManualPrompt';
+import { PathPanel } from './PathPanel';
 import { afterFirstRows } from './first-rows';
 
 export function OperatorScreen() {
@@ -53,6 +54,7 @@ export function OperatorScreen() {
       <BatchBar />
       <div className="operator-grid">
         <div className="operator-main">
+          <PathPanel />
           <ManualPrompt />
           <Controls batchId={selectedId} />
           {rest && <Counters />}

@@ -21,6 +21,8 @@ export const STATE_ICON: Record<string, IconName> = {
 export function engineStateView(status: EngineStatus | null): { className: string; icon: IconName; label: string } {
   const state = status?.state ?? 'idle';
   const waiting = status?.counts?.failed ?? 0;
+  // Cards left in the machine (emergency stop, crash): nothing is "Ready" until the path is clear.
+  if (status?.pathCards && !['running', 'pausing', 'paused', 'stopping'].includes(state)) return { className: 'engine-attention', icon: 'estop', label: t('engine.state.pathBlocked') };
   if (state === 'finished' && waiting > 0) return { className: 'engine-attention', icon: 'warn', label: t('engine.state.finishedWaiting', { count: waiting }) };
   return { className: `engine-${state}`, icon: STATE_ICON[state] ?? 'dot', label: t(`engine.state.${state}` as 'engine.state.idle') };
 }
