@@ -48,7 +48,7 @@ export const CALLS = {
   'engine.stop': { input: empty, output: EngineStatusSchema },
   'engine.estop': { input: empty, output: EngineStatusSchema },
 
-  'cards.decide': { input: z.object({ cardId: z.number().int(), decision: z.enum(['reject', 'rework']), reason }).strict(), output: CardRowSchema },
+  'cards.decide': { input: z.object({ cardId: z.number().int(), decision: z.enum(['reject', 'rework', 'good']), reason }).strict(), output: CardRowSchema },
   'cards.hold': { input: z.object({ cardId: z.number().int(), hold: z.boolean(), reason }).strict(), output: CardRowSchema },
   'cards.preview': { input: z.object({ cardId: z.number().int(), reveal: z.boolean().default(false) }).strict(), output: PreviewSchema },
 

@@ -15,7 +15,8 @@ const ALLOWED: Record<CardState, readonly CardState[]> = {
   // back to queued only when the feed produced no card (hopper empty): nothing physical exists yet.
   in_progress: ['in_progress', 'passed', 'failed', 'queued'],
   passed: [],
-  failed: ['rejected', 'reworked'],
+  // passed: "set good" by a supervisor who inspected it (only when its chip and stripe steps passed).
+  failed: ['rejected', 'reworked', 'passed'],
   rejected: [],
   reworked: [],
 };

@@ -9,6 +9,7 @@ import { redactText } from '../../../shared/domain/redact';
 import { join } from 'node:path';
 import { CallRefused } from './dispatch';
 import { renderPreview } from './preview';
+import { setGood } from './set-good';
 import type { AreaDeps } from './area';
 import { reportsHandlers } from './areas/reports';
 import { keysHandlers } from './areas/keys';
@@ -150,6 +151,7 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
 
     'cards.decide': (i, conn) => {
       const user = need(conn, 'card.decide');
+      if (i.decision === 'good') return setGood(station, i.cardId, i.reason, user.username, conn.origin);
       const r = station.store.decide(i.cardId, i.decision, user.username, i.reason);
       const c = r.card;
       station.log({

@@ -205,6 +205,21 @@ export class CardStore {
   }
 
   /** A supervisor's decision on a failed card. Rework queues the record again on a new blank card. */
+  /** The steps of a card whose device result was a pass (from the journal). */
+  passedSteps(cardId: number): Set<string> {
+    return new Set(this.db.prepare("SELECT DISTINCT step FROM card_steps WHERE card_id = ? AND phase = 'result' AND ok = 1").pluck(true).all(cardId) as string[]);
+  }
+
+  /** A failed card a supervisor inspected and found good: passed, its record purged like any passed card. */
+  setGood(id: number, by: string, reason: string): CardDbRow {
+    return this.db.transaction(() => {
+      const c = this.transition(id, 'passed');
+      this.db.prepare('UPDATE cards SET decided_by = ?, decision_reason = ? WHERE id = ?').run(by, reason, id);
+      this.purgeRecord(c.batch_id, c.record_index);
+      return this.card(id);
+    })();
+  }
+
   decide(id: number, decision: 'reject' | 'rework', by: string, reason: string): { card: CardDbRow; newCard: CardDbRow | null } {
     return this.db.transaction(() => {
       const c = this.transition(id, decision === 'reject' ? 'rejected' : 'reworked');

@@ -4,7 +4,7 @@ import type { CardRow } from '../../../shared/contract/dto';
 import { describeError, type ShownError } from '../station/errors';
 import { t } from '../i18n/t';
 
-export type Decision = 'reject' | 'rework';
+export type Decision = 'reject' | 'rework' | 'good';
 
 export interface DecisionsState {
   rows: CardRow[];
@@ -15,6 +15,8 @@ export interface DecisionsState {
   done: string | null;
   load(): Promise<void>;
   decide(card: CardRow, decision: Decision, reason: string): Promise<boolean>;
+  /** The same decision for several cards, one after another; stops at the first refusal (named). */
+  decideMany(cards: CardRow[], decision: Decision, reason: string): Promise<boolean>;
   /** card.updated: a card that failed joins the list, a decided one leaves it. */
   applyUpdates(rows: CardRow[]): void;
 }
@@ -42,20 +44,22 @@ export function createDecisionsStore(api: StationApi) {
         set({ loading: false, loaded: true, error: describeError(t('decide.loadFailed'), e) });
       }
     },
-    decide: async (card, decision, reason) => {
+    decide: (card, decision, reason) => get().decideMany([card], decision, reason),
+    decideMany: async (cards, decision, reason) => {
       set({ error: null, done: null });
-      try {
-        await api.call('cards.decide', { cardId: card.id, decision, reason: reason.trim() });
-        set({
-          rows: get().rows.filter((r) => r.id !== card.id),
-          total: Math.max(0, get().total - 1),
-          done: t(decision === 'reject' ? 'decide.done.reject' : 'decide.done.rework', { record: card.recordId }),
-        });
-        return true;
-      } catch (e) {
-        set({ error: describeError(t('decide.failed'), e) });
-        return false;
+      let decided = 0;
+      for (const card of cards) {
+        try {
+          await api.call('cards.decide', { cardId: card.id, decision, reason: reason.trim() });
+          decided++;
+          set({ rows: get().rows.filter((r) => r.id !== card.id), total: Math.max(0, get().total - 1) });
+        } catch (e) {
+          set({ error: describeError(t('decide.failedCard', { record: card.recordId, done: decided, count: cards.length }), e) });
+          return false;
+        }
       }
+      set({ done: cards.length === 1 ? t(`decide.done.${decision}`, { record: cards[0].recordId }) : t(`decide.doneMany.${decision}`, { count: cards.length }) });
+      return true;
     },
     applyUpdates: (updates) => {
       let rows = get().rows;

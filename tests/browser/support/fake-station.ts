@@ -92,6 +92,7 @@ export async function startFakeStation(o: FakeStationOptions) {
     push('card.updated', r);
   };
 
+  let batchState: 'open' | 'held' = 'open';
   let current: CardRow | null = null;
   let stepIndex = 0;
   const tickEngine = () => {
@@ -138,7 +139,12 @@ export async function startFakeStation(o: FakeStationOptions) {
       user = null;
       return handlers['session.status']!({});
     },
-    'batches.list': () => [{ batchId, productId: 'demo', productName: 'Demo debit', issuer: 'Demo bank', importedAt: Date.now(), importedBy: 'op', state: 'open', counts: counts() }],
+    'batches.list': () => [{ batchId, productId: 'demo', productName: 'Demo debit', issuer: 'Demo bank', importedAt: Date.now(), importedBy: 'op', state: batchState, counts: counts() }],
+    'batches.hold': (i) => {
+      batchState = i.hold ? 'held' : 'open';
+      addLog(i.hold ? 'batch.hold' : 'batch.release', `${i.hold ? 'held' : 'released'} batch ${i.batchId}: ${i.reason}`);
+      return { ok: true };
+    },
     'queue.page': (i) => {
       const list = i.states ? inStates(i.states) : rows;
       return { total: list.length, rows: list.slice(i.offset, i.offset + i.limit) };
@@ -171,7 +177,7 @@ export async function startFakeStation(o: FakeStationOptions) {
     },
     'cards.decide': (i) => {
       const r = rows[i.cardId - 1];
-      update(r, { state: i.decision === 'reject' ? 'rejected' : 'reworked' });
+      update(r, { state: i.decision === 'reject' ? 'rejected' : i.decision === 'good' ? 'passed' : 'reworked' });
       addLog(`card.${i.decision}`, `card ${i.decision}ed: ${i.reason}`, { cardId: r.id, recordId: r.recordId });
       return r;
     },

@@ -4,11 +4,12 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { validReason, type Decision } from '../../stores/decisions';
 import { t } from '../../i18n/t';
 
-/** Reject or rework: a reason is mandatory and the decision is final, so it is confirmed here. */
-export function DecideDialog({ card, decision, onDone, onCancel, decide }: {
-  card: CardRow;
+/** Reject, rework or set good, for one card or several: a reason is mandatory and the decision
+ * is final, so it is confirmed here. */
+export function DecideDialog({ cards, decision, onDone, onCancel, decide }: {
+  cards: CardRow[];
   decision: Decision;
-  decide(card: CardRow, d: Decision, reason: string): Promise<boolean>;
+  decide(cards: CardRow[], d: Decision, reason: string): Promise<boolean>;
   onDone(): void;
   onCancel(): void;
 }) {
@@ -16,26 +17,27 @@ export function DecideDialog({ card, decision, onDone, onCancel, decide }: {
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const ok = validReason(reason);
+  const one = cards.length === 1 ? cards[0] : null;
   return (
     <ConfirmDialog
-      title={t(decision === 'reject' ? 'decide.confirm.reject.title' : 'decide.confirm.rework.title', { record: card.recordId })}
-      confirmLabel={t(decision === 'reject' ? 'decide.confirm.reject.ok' : 'decide.confirm.rework.ok')}
-      danger
+      title={one ? t(`decide.confirm.${decision}.title`, { record: one.recordId }) : t(`decide.many.${decision}.title`, { count: cards.length })}
+      confirmLabel={t(`decide.confirm.${decision}.ok`)}
+      danger={decision !== 'good'}
       busy={busy}
       onCancel={onCancel}
       onConfirm={async () => {
         setTried(true);
         if (!ok) return;
         setBusy(true);
-        const done = await decide(card, decision, reason);
+        const done = await decide(cards, decision, reason);
         setBusy(false);
         if (done) onDone();
         else onCancel();
       }}
     >
-      <p>{t(decision === 'reject' ? 'decide.confirm.reject.body' : 'decide.confirm.rework.body', { pan: card.maskedPan })}</p>
+      {one ? <p>{t(`decide.confirm.${decision}.body`, { pan: one.maskedPan })}</p> : <p>{t('decide.many.body', { records: cards.map((c) => c.recordId).join(', ') })}</p>}
       <label className="field">
-        <span>{t('decide.reason')}</span>
+        <span>{t(decision === 'good' ? 'decide.inspection' : 'decide.reason')}</span>
         <textarea name="reason" rows={3} autoFocus aria-required="true" aria-invalid={tried && !ok} value={reason} aria-describedby="reason-hint" onChange={(e) => setReason(e.target.value)} />
         <small id="reason-hint">{t('decide.reasonHint')}</small>
       </label>

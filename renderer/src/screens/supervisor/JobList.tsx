@@ -1,5 +1,9 @@
+import { useState } from 'react';
 import { useStore } from 'zustand';
 import { useStores } from '../../components/context';
+import { ErrorBox } from '../../components/ErrorBox';
+import { describeError, type ShownError } from '../../station/errors';
+import { HoldDialog } from './HoldDialog';
 import { jobRows } from './jobs';
 import { formatCount } from '../../format/format';
 import { t } from '../../i18n/t';
@@ -10,9 +14,22 @@ export function JobList() {
   const batches = useStore(s.batches, (x) => x.list);
   const status = useStore(s.engine, (x) => x.status);
   const rows = jobRows(batches, status);
+  const [asking, setAsking] = useState<{ batchId: string; hold: boolean } | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
+  const hold = async (batchId: string, on: boolean, reason: string) => {
+    try {
+      await s.api.call('batches.hold', { batchId, hold: on, reason });
+      setError(null);
+    } catch (e) {
+      setError(describeError(t(on ? 'jobs.hold.failed' : 'jobs.release.failed', { id: batchId }), e));
+    }
+    setAsking(null);
+    await s.batches.getState().load();
+  };
   return (
     <section className="panel jobs" aria-labelledby="jobs-title" data-testid="job-list">
       <h2 id="jobs-title">{t('jobs.title')}</h2>
+      {error && <ErrorBox error={error} onDismiss={() => setError(null)} />}
       {!rows.length && <p className="state-empty">{t('batch.none')}</p>}
       {rows.length > 0 && (
         <div className="table-wrap">
@@ -26,6 +43,9 @@ export function JobList() {
                     {t(`jobs.col.${k}`)}
                   </th>
                 ))}
+                <th scope="col">
+                  <span className="sr-only">{t('jobs.col.action')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -41,12 +61,18 @@ export function JobList() {
                       {formatCount(r[k])}
                     </td>
                   ))}
+                  <td>
+                    <button type="button" className="btn" disabled={r.running} onClick={() => setAsking({ batchId: r.batchId, hold: r.state !== 'held' })}>
+                      {t(r.state === 'held' ? 'jobs.release' : 'jobs.hold')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {asking && <HoldDialog batchId={asking.batchId} hold={asking.hold} onCancel={() => setAsking(null)} onConfirm={(reason) => hold(asking.batchId, asking.hold, reason)} />}
     </section>
   );
 }

@@ -30,7 +30,12 @@ export function LogTable() {
   const error = useStore(log, (s) => s.error);
   const newCount = useStore(log, (s) => s.newCount);
   const exported = useStore(log, (s) => s.exported);
+  const filter = useStore(log, (s) => s.filter);
   const scroller = useRef<HTMLDivElement>(null);
+  // A new filter starts at its newest entry, not as deep as the last one was scrolled.
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [filter]);
   const { first, last, pool, totalHeight } = useFixedRows(scroller, rows.length, ROW_HEIGHT, OVERSCAN, VIEW_HEIGHT);
 
   useEffect(() => {
