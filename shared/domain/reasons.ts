@@ -8,6 +8,7 @@ export const REASONS = {
   CHIP_AUTH_FAILED: { step: 'chip', summary: 'Secure channel refused: the card did not prove the expected keys', action: 'Check the product keys; do not retry this card' },
   CHIP_CARD_LOCKED: { step: 'chip', summary: 'The card is locked', action: 'Reject the card' },
   CHIP_CARD_REMOVED: { step: 'chip', summary: 'The card left the reader during personalization', action: 'Reject or rework the card' },
+  CHIP_CARD_CHANGED: { step: 'chip', summary: 'A different card is in the chip head than the one being personalized', action: 'Stop: find where both cards are, reject the one that received data' },
   CHIP_STATUS: { step: 'chip', summary: 'The chip refused a command', action: 'Reject or rework the card' },
   CHIP_VERIFY_MISMATCH: { step: 'chip', summary: 'The chip read back different data than the record', action: 'Reject the card' },
   CHIP_TIMEOUT: { step: 'chip', summary: 'The chip did not answer in time', action: 'Rework the card; check the reader' },

@@ -17,6 +17,9 @@ export function createChipModule(heads: ReaderDevice[], keys: ChipKeyProvider, o
   // The insertion each head last worked on: a card is only personalized once the reader has seen
   // it arrive, so a stale "card present" from the previous card can never be mistaken for it.
   const used = heads.map(() => 0);
+  // A retry runs on the same card, still in the head: the card each head's last attempt worked
+  // on (by its key diversification data), so the retry can tell it is the same card.
+  const worked: ({ cardId: number; kdd: Buffer | null } | null)[] = heads.map(() => null);
   const freshCard = async (slot: number, signal: AbortSignal, timeoutMs: number) => {
     const until = Date.now() + timeoutMs;
     while (heads[slot].insertions <= used[slot]) {
@@ -34,10 +37,17 @@ export function createChipModule(heads: ReaderDevice[], keys: ChipKeyProvider, o
       const head = heads[ctx.slot];
       const profile = ctx.product.chip;
       if (!profile) return { ok: false, reason: 'DEVICE_NOT_CONFIGURED', message: `product ${ctx.product.id} has no chip profile`, retryable: false };
+      const retry = ctx.attempt > 1 && worked[ctx.slot]?.cardId === ctx.cardId;
       let channel;
       let atr: Buffer;
       try {
-        await freshCard(ctx.slot, ctx.signal, o.cardTimeoutMs ?? 5000);
+        // The first attempt waits for the card the machine brought; a retry works on the card
+        // that is still there, and only if it never left the head.
+        if (!retry) {
+          await freshCard(ctx.slot, ctx.signal, o.cardTimeoutMs ?? 5000);
+          worked[ctx.slot] = { cardId: ctx.cardId, kdd: null };
+        } else if (heads[ctx.slot].insertions !== used[ctx.slot])
+          return { ok: false, reason: 'CHIP_CARD_CHANGED', message: `${head.id}: a card left the head and another came in since the first attempt; nothing was sent to it`, retryable: false };
         ({ atr } = await head.waitForCard({ timeoutMs: o.cardTimeoutMs ?? 5000, signal: ctx.signal }));
         channel = await head.connect({ apduTimeoutMs: o.apduTimeoutMs });
       } catch (e) {
@@ -46,11 +56,17 @@ export function createChipModule(heads: ReaderDevice[], keys: ChipKeyProvider, o
         const reason = code === 'NO_CARD' || code === 'TIMEOUT' ? 'CHIP_CARD_REMOVED' : 'CHIP_READER_UNAVAILABLE';
         return { ok: false, reason, message: `${head.id}: ${code === 'TIMEOUT' ? 'no card seen in the reader' : (e as Error).message}`, retryable: true };
       }
+      const before = retry ? (worked[ctx.slot]!.kdd ?? undefined) : undefined;
       try {
         const r = await personalizeChip({
           channel, atr, profile, productIsTest: ctx.product.test, record: ctx.record, keys, signal: ctx.signal, apduTimeoutMs: o.apduTimeoutMs,
           onProgress: (f, note) => ctx.progress(f, note),
+          expectCard: before,
+          onCardIdentity: (kdd) => {
+            if (!before) worked[ctx.slot] = { cardId: ctx.cardId, kdd };
+          },
         });
+        if (r.ok) worked[ctx.slot] = null;
         ctx.note({ reader: head.id, apdus: r.log.apdus, ms: Math.round(r.log.ms), sw: r.log.statusWords.join(',').slice(0, 400), ...(r.log.failedStep ? { failedStep: r.log.failedStep } : {}) });
         return r.ok ? { ok: true, readBack: r.readBack } : { ok: false, reason: r.reason, message: r.message, retryable: r.retryable };
       } finally {

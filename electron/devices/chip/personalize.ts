@@ -29,10 +29,20 @@ export interface PersonalizeOptions {
   onProgress?(fraction: number, note: string): void;
   /** Per-APDU answer timeout handed to the channel (default 10 s). */
   apduTimeoutMs?: number;
+  /**
+   * A retry: the key diversification data (INITIALIZE UPDATE) of the card the first attempt
+   * worked on. A card that answers with other data is another card: nothing is sent to it.
+   */
+  expectCard?: Buffer;
+  /** Told the card's key diversification data as soon as INITIALIZE UPDATE answered. */
+  onCardIdentity?(kdd: Buffer): void;
 }
 
-// Status words after which trying the same card again cannot help.
-const FINAL_SW = new Set([0x6983, 0x6a82, 0x6a88, 0x6985, 0x6a84]);
+// Status words after which trying the same card again cannot help: the card is locked, the
+// object is missing, conditions not met, memory full — and 6581 (memory failure: the card's
+// memory is damaged) and 6A80 (incorrect data: the card refused what it was given), which a
+// second attempt would only repeat on a card that already holds part of the record.
+const FINAL_SW = new Set([0x6983, 0x6a82, 0x6a88, 0x6985, 0x6a84, 0x6581, 0x6a80]);
 
 function statusFailure(step: string, sw: number): ChipFailure {
   if (sw === 0x6983) return new ChipFailure('CHIP_CARD_LOCKED', `${step}: ${describeSw(sw)}`, false);
@@ -103,6 +113,10 @@ async function authenticate(o: PersonalizeOptions, run: Run, keep: (s: ScpCrypto
   const hostChallenge = randomBytes(8);
   const iu = await run.send('INITIALIZE UPDATE', encodeApdu({ cla: 0x80, ins: 0x50, p1: p.keyVersion, p2: 0, data: hostChallenge, le: 0 }));
   if (iu.sw !== 0x9000) throw statusFailure('INITIALIZE UPDATE', iu.sw);
+  const kdd = Buffer.from(iu.data.subarray(0, 10));
+  if (o.expectCard && !kdd.equals(o.expectCard))
+    throw new ChipFailure('CHIP_CARD_CHANGED', 'INITIALIZE UPDATE: the card in the head is not the one the first attempt worked on (other key diversification data); nothing was sent to it', false);
+  o.onCardIdentity?.(kdd);
   const scpId = iu.data.length >= 12 ? iu.data[11] : -1;
   if (scpId !== (p.scp === 'SCP02' ? 0x02 : 0x03))
     throw new ChipFailure('CHIP_AUTH_FAILED', `INITIALIZE UPDATE: the card does not answer as ${p.scp} (answer of ${iu.data.length} bytes)`, false);

@@ -313,6 +313,8 @@ export const en = {
   'reason.CHIP_AUTH_FAILED.action': 'Check the product keys; do not retry this card',
   'reason.CHIP_CARD_LOCKED': 'The chip is locked',
   'reason.CHIP_CARD_LOCKED.action': 'Reject the card',
+  'reason.CHIP_CARD_CHANGED': 'A different card is in the chip head than the one being personalized',
+  'reason.CHIP_CARD_CHANGED.action': 'Stop: find where both cards are, reject the one that received data',
   'reason.CHIP_CARD_REMOVED': 'The card left the reader during personalization',
   'reason.CHIP_CARD_REMOVED.action': 'Reject or rework the card',
   'reason.CHIP_STATUS': 'The chip refused a command',
