@@ -34,14 +34,22 @@ export function formatTimestamp(ms: number): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
-/** The value of an <input type="datetime-local"> (local time) as epoch ms, or undefined. */
+/** Epoch ms as a date-time field shows it: local "YYYY-MM-DD HH:MM", the format of every date on screen. */
+export function formatDateTimeInput(ms: number): string {
+  return formatTimestamp(ms).slice(0, 16);
+}
+
+/** A date-time field's value ("YYYY-MM-DD HH:MM[:SS]", or with "T" as the browser writes it) as local epoch ms, or undefined. */
 export function parseLocalDateTime(v: string): number | undefined {
   if (!v) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v);
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v.trim());
   if (!m) return undefined;
   const d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
   return Number.isNaN(d.getTime()) ? undefined : d.getTime();
 }
+
+/** Attributes of a date-time text field: ISO 24-hour whatever the browser's locale (date inputs follow it). */
+export const DATE_TIME_FIELD = { type: 'text', inputMode: 'numeric', placeholder: 'YYYY-MM-DD HH:MM', pattern: '\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2})?', spellCheck: false } as const;
 
 export interface Tally {
   total: number;

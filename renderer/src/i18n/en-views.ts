@@ -57,7 +57,7 @@ export const enViews = {
   'designer.jsonHint': 'The whole product as the station stores it. The preview follows every valid edit.',
   'designer.jsonError': 'Not valid JSON: {message}',
   'designer.preview': 'Preview (sample record, card number masked)',
-  'designer.previewMs': 'Drawn in {ms} ms',
+  'designer.previewMs': 'Preview up to date.',
   'designer.previewFailed': 'previewing the layout',
   'designer.previewNone': 'The card cannot be drawn until the problems below are fixed; the last drawable version is shown.',
   'designer.problems': '{count} problem(s) in this product',

@@ -58,3 +58,12 @@ test('describeError keeps the station message and problems and adds what to do',
   assert.equal(plain.message, 'boom');
   assert.deepEqual(plain.problems, []);
 });
+
+test('date-time fields read and write ISO 24-hour ("YYYY-MM-DD HH:MM"), whatever the browser locale', async () => {
+  const { formatDateTimeInput, DATE_TIME_FIELD } = await import('../../../renderer/src/format/format');
+  const ms = parseLocalDateTime('2025-03-04 17:06');
+  assert.equal(ms, new Date(2025, 2, 4, 17, 6).getTime());
+  assert.equal(formatDateTimeInput(ms!), '2025-03-04 17:06');
+  assert.equal(DATE_TIME_FIELD.type, 'text', 'not datetime-local, which shows mm/dd/yyyy 12-hour in an en-US browser');
+  assert.ok(new RegExp(`^(?:${DATE_TIME_FIELD.pattern})$`).test('2025-03-04 17:06'));
+});

@@ -32,7 +32,7 @@ export function DevicePanel() {
               <strong>{d.name}</strong>
               <span className="muted">{t(`devices.kind.${d.kind}`)}</span>
             </div>
-            {d.message && <p className="device-message">{d.message}</p>}
+            {d.message && <p className="device-message">{sentence(d.message)}</p>}
             {d.action && (d.state === 'error' || d.state === 'offline') && <p className="device-action">{t('devices.action', { action: d.action })}</p>}
             {!!d.commands?.length && <DeviceCommands device={d} />}
           </li>
@@ -68,4 +68,9 @@ function DeviceCommands({ device }: { device: DeviceStatus }) {
       {error && <ErrorBox error={error} />}
     </div>
   );
+}
+
+/** Drivers word their status in lower case ("ready"); on screen every message starts as a sentence. */
+function sentence(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -134,7 +134,7 @@ export function ProductsScreen() {
               <div className={'preview-sides' + (s.preview?.front || s.preview?.back ? '' : ' stale')} data-testid="designer-preview">
                 <img src={svgDataUrl(s.drawn.front)} alt={t('designer.side.front')} data-testid="designer-front" />
                 <img src={svgDataUrl(s.drawn.back)} alt={t('designer.side.back')} />
-                {s.preview && <small className="muted">{t('designer.previewMs', { ms: s.preview.ms.toFixed(1) })}</small>}
+                {s.preview && <small className="muted">{t('designer.previewMs')}</small>}
               </div>
             )}
             <div data-testid="designer-problems" aria-live="polite">

@@ -5,7 +5,7 @@ import type { ReportsStore } from '../../stores/reports';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Icon } from '../../components/Icon';
 import { Loading } from '../../components/States';
-import { formatTimestamp } from '../../format/format';
+import { formatCount, formatTimestamp } from '../../format/format';
 import { t } from '../../i18n/t';
 import { Reconciliation } from './Reconciliation';
 import { Signoffs } from './Signoffs';
@@ -47,7 +47,7 @@ export function BatchReportPanel({ store, user }: { store: ReportsStore; user: {
                   {t(`reports.state.${report.state}`)}
                 </span>
               </h2>
-              <p className="hint">{t('reports.generated', { product: report.productName, records: report.recordCount, state: t(`reports.state.${report.state}`) })}</p>
+              <p className="hint">{t('reports.generated', { product: report.productName, records: formatCount(report.recordCount), state: t(`reports.state.${report.state}`) })}</p>
               {report.closedAt != null && <p className="notice notice-ok">{t('reports.closedAt', { time: formatTimestamp(report.closedAt) })}</p>}
             </div>
             <div className="report-actions">

@@ -3,17 +3,13 @@ import { useStore } from 'zustand';
 import type { ReportsStore, Range } from '../../stores/reports';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Icon } from '../../components/Icon';
-import { formatTimestamp, parseLocalDateTime } from '../../format/format';
+import { DATE_TIME_FIELD, formatDateTimeInput, formatTimestamp, parseLocalDateTime } from '../../format/format';
 import { t } from '../../i18n/t';
 import { percentText, signed, verdict } from './report-text';
 import { downloadFile } from './download-file';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** epoch ms → the value of an <input type="datetime-local"> (local time). */
-export function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+/** epoch ms → the value of a date-time field (local time, ISO 24-hour). */
+export const toLocalInput = formatDateTimeInput;
 
 /** The time range of the shift report and the charts; calls onRange with a valid range. */
 export function RangeForm({ initial, onRange }: { initial: Range; onRange(r: Range): void }) {
@@ -36,11 +32,11 @@ export function RangeForm({ initial, onRange }: { initial: Range; onRange(r: Ran
     >
       <label className="field">
         <span>{t('shift.from')}</span>
-        <input type="datetime-local" name="shift-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <input {...DATE_TIME_FIELD} name="shift-from" value={from} onChange={(e) => setFrom(e.target.value)} />
       </label>
       <label className="field">
         <span>{t('shift.to')}</span>
-        <input type="datetime-local" name="shift-to" value={to} onChange={(e) => setTo(e.target.value)} />
+        <input {...DATE_TIME_FIELD} name="shift-to" value={to} onChange={(e) => setTo(e.target.value)} />
       </label>
       <button type="submit" className="btn btn-primary">
         {t('shift.show')}

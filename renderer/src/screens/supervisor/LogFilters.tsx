@@ -4,6 +4,7 @@ import { useStores } from '../../components/context';
 import { Icon } from '../../components/Icon';
 import { EMPTY_FORM, toLogFilter, type LogForm } from '../../stores/log';
 import { downloadText } from './download';
+import { DATE_TIME_FIELD } from '../../format/format';
 import { t } from '../../i18n/t';
 
 const SEVERITIES = ['info', 'warn', 'error'] as const;
@@ -12,13 +13,15 @@ export function LogFilters() {
   const { log } = useStores();
   const exporting = useStore(log, (s) => s.exporting);
   const [form, setForm] = useState<LogForm>(EMPTY_FORM);
-  const field = (k: Exclude<keyof LogForm, 'severity'>, label: string, extra?: { type?: string; hint?: string; inputMode?: 'numeric' }) => (
+  const field = (k: Exclude<keyof LogForm, 'severity'>, label: string, extra?: { type?: string; hint?: string; inputMode?: 'numeric'; placeholder?: string; pattern?: string }) => (
     <label className="field">
       <span>{label}</span>
       <input
         name={k}
         type={extra?.type ?? 'text'}
         inputMode={extra?.inputMode}
+        placeholder={extra?.placeholder}
+        pattern={extra?.pattern}
         value={form[k]}
         onChange={(e) => setForm({ ...form, [k]: e.target.value })}
         autoComplete="off"
@@ -75,8 +78,8 @@ export function LogFilters() {
         {field('maskedPan', t('log.pan'))}
         {field('user', t('log.user'))}
         {field('types', t('log.type'), { hint: t('log.typeHint') })}
-        {field('from', t('log.from'), { type: 'datetime-local' })}
-        {field('to', t('log.to'), { type: 'datetime-local' })}
+        {field('from', t('log.from'), DATE_TIME_FIELD)}
+        {field('to', t('log.to'), DATE_TIME_FIELD)}
         <fieldset className="field severity">
           <legend>{t('log.severity')}</legend>
           {SEVERITIES.map((s) => (
