@@ -90,3 +90,45 @@ test('6581 (memory failure) and 6A80 (data refused) after record data was writte
     }
   }
 });
+
+test('through the engine with retries.chip 3: a card that took record data and then answered 6581 is spoiled to the reject bin after one attempt; the next blank gets only its own record', async () => {
+  const { Engine } = await import('../../../electron/core/engine/engine');
+  const { makeStore } = await import('../../support/core-fixture');
+  const { PhysicalTransport } = await import('../../support/physical-transport');
+  const r = await rig();
+  try {
+    const store = makeStore();
+    const records = demoRecords(3, dek);
+    store.importBatch({ header: { format: 'perso-batch/1', batchId: 'B', productId: product.id }, records }, 'f.json', null);
+    // The world: each handle the machine feeds is one blank card, inserted into the head when moved there.
+    const blanks = new Map<number, BlankCard>();
+    const transport = new PhysicalTransport();
+    const move = transport.moveTo.bind(transport);
+    transport.moveTo = async (h, m, slot) => {
+      await move(h, m, slot);
+      if (m === 'chip') {
+        const c = r.card(blanks.size === 0 ? { statusOnDgi: { dgi: '8010', sw: 0x6581 } } : {});
+        blanks.set(h, c);
+        await r.insert(c);
+      }
+    };
+    const chipOnly = { ...product, steps: ['chip'] } as Product;
+    const engine = new Engine({ store, modules: { chip: r.mod }, transport, product: () => chipOnly, deviceReady: () => true, log: () => undefined, onCard: () => undefined, onStatus: () => undefined });
+    engine.start('B');
+    await engine.idle();
+    const c = store.counts('B');
+    assert.deepEqual([c.passed, c.failed], [2, 1]);
+    const failed = store.page({ batchId: 'B', states: ['failed'], offset: 0, limit: 5 }).rows[0];
+    assert.equal(failed.reason, 'CHIP_STATUS');
+    const attempts = store.db.prepare("SELECT COUNT(*) FROM card_steps WHERE card_id = ? AND step = 'chip' AND phase = 'intent'").pluck().get(failed.id);
+    assert.equal(attempts, 1, 'not retried');
+    assert.deepEqual(transport.bins.reject, [1], 'the card holding part of the record went to the reject bin');
+    const first = blanks.get(1)!;
+    assert.ok(first.inspect().storeDataCount > 1 && first.inspect().apps[0].dgis.size > 0, 'the spoiled card did receive record data');
+    // Every other blank holds one record, completely, and went to the good tray.
+    assert.deepEqual(transport.bins.good, [2, 3]);
+    for (const h of [2, 3]) assert.ok(blanks.get(h)!.inspect().apps[0].dgis.has('8010'));
+  } finally {
+    await r.close();
+  }
+});
