@@ -1,6 +1,7 @@
 import type { Bin, CardTransport, StepKind } from '../step-port';
 import type { MachineDriver } from './driver';
 import type { MachineModule } from './protocol';
+import { MachineError } from './errors';
 
 // The engine's CardTransport on the machine: step kinds map to machine modules, and the card
 // handles the machine hands out are what the engine carries between moves.
@@ -21,7 +22,10 @@ export class MachineTransport implements CardTransport {
   }
 
   async feed(ctx: { cardId: number; signal: AbortSignal }): Promise<number> {
-    const handle = await this.machine.feed(ctx.signal);
+    // Once FEED is sent the machine takes a blank: giving up on its answer would leave that blank
+    // at the input with no record of it. A stop before the command still cancels it.
+    if (ctx.signal.aborted) throw new MachineError(this.machine.id, 'ERROR', `${this.machine.id}: FEED cancelled`);
+    const handle = await this.machine.feed();
     this.cards.set(handle, ctx.cardId);
     return handle;
   }
