@@ -27,7 +27,7 @@ export async function driveBatch(batchId: string, plan: SequencePlan, d: Drive):
   let refusals = 0;
   await call('engine.start', { batchId });
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const st = await settle(station);
+    const st = await settle(station, (deviceId, command) => call('devices.perform', { deviceId, command }), trace);
     if (!st.ok) {
       d.problems.push(`${batchId}: the station is stuck ${st.state}${st.message ? ` (${st.message})` : ''} for ${SETTLE_MS / 1000} s`);
       trace.push(`  STUCK ${st.state}: ${st.message}`);
@@ -81,10 +81,24 @@ export async function driveBatch(batchId: string, plan: SequencePlan, d: Drive):
   return false;
 }
 
-/** Waits until the engine rests — paused, stopped, finished or emergency-stopped — with no card in flight. */
-export async function settle(station: Booted['station']): Promise<{ ok: boolean; state: string; message: string | null }> {
+/**
+ * Waits until the engine rests — paused, stopped, finished or emergency-stopped — with no card in
+ * flight. Meanwhile the operator answers a device panel that offers a command (a laser locked
+ * after an alarm offers "unlock"), as a person at the line does when the screen says so.
+ */
+export async function settle(station: Booted['station'], perform?: (deviceId: string, command: 'unlock' | 'home') => Promise<unknown>, trace?: string[]): Promise<{ ok: boolean; state: string; message: string | null }> {
   const t0 = Date.now();
+  let lastPerform = 0;
   for (;;) {
+    if (perform && Date.now() - lastPerform > 50)
+      for (const dev of station.deviceSet.devices) {
+        const ds = dev.status();
+        if (ds.state === 'error' && ds.commands?.includes('unlock')) {
+          lastPerform = Date.now();
+          trace?.push(`  operator: ${ds.id} panel says "${ds.message}": unlock`);
+          await perform(ds.id, 'unlock').catch((e: Error) => trace?.push(`    unlock refused: ${e.message}`));
+        }
+      }
     const s = station.engine.status();
     if (s.state === 'paused' || s.state === 'idle') return { ok: true, state: s.state, message: s.message };
     if (s.state === 'finished' || s.state === 'stopped' || s.state === 'estopped') {

@@ -4,6 +4,7 @@ import { dispatch } from '../../../electron/core/api/dispatch';
 import type { Connection } from '../../../electron/core/api/handlers';
 import { loadConfig } from '../../../electron/core/config';
 import { openLogReader } from '../../../electron/core/log-reader';
+import { importBatch } from '../../../electron/core/batch/import';
 import type { SimLine } from '../../../electron/sim/line';
 import type { SequencePlan, TimedEvent } from './plan';
 import { productFor, stationCopy, type StationCopy } from './template';
@@ -162,7 +163,8 @@ export class ModelStation {
 
     let healthy = true;
     try {
-      await this.call('batches.import', { fileName: `${batchId}.json`, content: file.content });
+      // In-process, as `perso-station import` does: the API's import worker costs more CPU than a whole sequence.
+      await importBatch({ store: station.store, products: station.products }, `${batchId}.json`, file.content, 'model');
       trace.push(`batch ${batchId}: ${plan.cards} cards, product ${productFor(plan.retries)}`);
       if (plan.holdBatch) {
         await this.call('batches.hold', { batchId, hold: true, reason: 'model: vault count pending' });
