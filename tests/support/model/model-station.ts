@@ -178,6 +178,8 @@ export class ModelStation {
       healthy = await driveBatch(batchId, plan, d);
       // Leftover one-shot faults do not carry into the next sequence.
       Object.assign(line.encoder!.faults, { writeError: false, garbleRead: false, silent: false });
+      // An alarm armed for the laser's next block that no card reached is disarmed too (the emulator has no public switch for it).
+      (line.laser as unknown as { pendingAlarm: unknown }).pendingAlarm = null;
       // The vault count: the blanks the world says left the hopper for this batch, plus the plan's extras.
       const blanks = [...line.cards.keys()].filter((s) => s >= firstSerial).length;
       const issued = Math.max(0, blanks + plan.vault.samples + plan.vault.returned + plan.vault.miscount);
