@@ -70,6 +70,10 @@ export const GATED: Partial<Record<EventKind, string>> = {
   // Seen on main after the item-1 fix (3ba70a1), seed 303: a card whose machine command was queued
   // when the cable went fails MACHINE_OFFLINE besides the card whose command was on the wire.
   machineUnplugged: 'item 1 (only the card at the faulted step can fail; no other card is touched)',
+  // Seen on main (items 1 and 2 in), seed 489 of the 500: one alarm, two cards fail LASER_ALARM.
+  // The card behind waits for the laser; the operator presses unlock on the panel (the driver's
+  // soft reset + $X), the card behind starts its job during that recovery and is spoiled too.
+  laserAlarm: 'item 1 (only the card at the faulted step can fail) with the laser recovery of item 2',
 };
 
 /**
