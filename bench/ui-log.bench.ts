@@ -122,6 +122,9 @@ try {
       const painted = paintedWhen(page, `(() => { const r = document.querySelector('[data-testid=log-row]'); return r && Number(r.dataset.seq) <= ${wantSeq}; })()`);
       await page.getByRole('button', { name: 'Apply filter' }).click();
       apply.push(await painted);
+      // Settled: no page on its way, the list at its top.
+      await page.waitForFunction(() => !document.querySelector('.log .state-loading'));
+      await page.waitForTimeout(200);
       const loaded = Number(await page.getByTestId('log-table').getAttribute('aria-rowcount'));
       const more = paintedWhen(page, `Number(document.querySelector('[data-testid=log-table]').getAttribute('aria-rowcount')) > ${loaded} && !document.querySelector('.log .state-loading')`);
       await page.getByTestId('log-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
