@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../electron/core/config';
@@ -104,7 +105,14 @@ function fakeModule(kind: StepKind, deviceId: string, runs: string[], fail: (kin
 export async function openManualStation(o: { cards: number; steps?: StepKind[]; fail?: (kind: StepKind, ctx: StepContext) => StepOutcome | null }): Promise<ManualStation> {
   const dir = tempDir('manual');
   mkdirSync(join(dir, 'products'));
-  const product = { ...demoProduct(), steps: o.steps ?? ['chip', 'magstripe', 'laser'] };
+  const steps = o.steps ?? ['chip', 'magstripe', 'laser'];
+  // A desk has no embosser: the product keeps only the layout its steps make, so it passes the real
+  // product and record checks (the import worker loads products with them, whatever checks this
+  // station was opened with), and a chip product's records carry their DGIs.
+  const demo = demoProduct();
+  const makes = (t: string) => (t === 'laserText' || t === 'laserGraphic') && steps.includes('laser');
+  const layout = { ...demo.layout, front: (demo.layout?.front ?? []).filter((e) => makes(e.type)), back: (demo.layout?.back ?? []).filter((e) => makes(e.type)) };
+  const product = { ...demo, steps, layout };
   writeFileSync(join(dir, 'products', 'p.json'), JSON.stringify(product));
   const configPath = join(dir, 'station.json');
   writeFileSync(configPath, JSON.stringify({ stationName: 'Desk', dataDir: 'data', products: ['products/p.json'], durability: 'normal', devices: { pcsc: 'sim', readers: [] } }));
@@ -144,7 +152,7 @@ export async function openManualStation(o: { cards: number; steps?: StepKind[]; 
     if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
     return r.value;
   };
-  const batch = { format: 'perso-batch/1', batchId: 'M-1', productId: product.id, records: demoRecords(o.cards, null) };
+  const batch = { format: 'perso-batch/1', batchId: 'M-1', productId: product.id, records: demoRecords(o.cards, steps.includes('chip') ? randomBytes(16) : null) };
   await call('batches.import', { fileName: 'm.json', content: JSON.stringify(batch) });
   return { station, handlers, transport, reader, runs, call, operator, supervisor, close: () => station.close() };
 }
