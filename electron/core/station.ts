@@ -1,3 +1,4 @@
+import type { Product } from '../../shared/domain/product';
 import { join } from 'node:path';
 import { openDatabase, type Db } from './store/db';
 import { lockDataDir } from './store/data-lock';
@@ -44,6 +45,10 @@ export class Station {
   private deviceGraceTimer: NodeJS.Timeout | null = null;
   private readonly deviceLog = new DeviceLogPolicy();
   private unlock: () => void = () => undefined;
+  /** Why a product cannot run on this station's keys (checked at import and at Start), or null. */
+  productRefusal(p: Product): string | null {
+    return keyRefusal(p, this.keys);
+  }
   private constructor(
     readonly config: LoadedConfig,
     db: Db,
@@ -65,7 +70,7 @@ export class Station {
       modules: deviceSet.modules,
       transport: deviceSet.transport,
       product: (id) => products.get(id),
-      refuseProduct: (p) => keyRefusal(p, keys),
+      refuseProduct: (p) => this.productRefusal(p),
       deviceReady: (id) => {
         const d = deviceSet.devices.find((x) => x.id === id);
         return !d || d.status().state === 'online' || d.status().state === 'busy';

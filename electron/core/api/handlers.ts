@@ -50,7 +50,7 @@ export function createHandlers(station: Station, auth: AuthPort, progress: (task
   // Imports run in a worker thread beside this one; a memory database (tests) imports in-process.
   const importService = station.db.memory || !station.db.name
     ? null
-    : new ImportService({ dbPath: station.db.name, keyPath: join(station.config.dataDirAbs, 'record.key'), durability: station.config.durability, products: () => station.products.list() });
+    : new ImportService({ dbPath: station.db.name, keyPath: join(station.config.dataDirAbs, 'record.key'), durability: station.config.durability, products: () => station.products.list(), refusal: (p) => station.productRefusal(p) });
   const imports = (fileName: string, content: string, by: string, taskId: string, onProgress: (p: ImportProgress) => void) =>
     importService ? importService.importText(taskId, fileName, content, by, onProgress) : importBatch({ store: station.store, products: station.products }, fileName, content, by, onProgress);
   const area: AreaDeps = { station, auth, need, progress };

@@ -20,6 +20,8 @@ export interface ImportServiceOptions {
   keyPath: string;
   durability: Durability;
   products: () => Product[];
+  /** Why a product cannot run here (its chip key), or null: such a batch is refused before anything is stored. */
+  refusal?: (p: Product) => string | null;
 }
 
 interface Job {
@@ -49,7 +51,13 @@ export class ImportService {
   importChunks(taskId: string, fileName: string, chunks: Iterable<string> | AsyncIterable<string>, totalBytes: number, by: string | null, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
     // One at a time: the worker then knows that any hidden batch it finds was abandoned (a crash).
     if (this.jobs.size) return Promise.reject(new CallRefused('BUSY', 'another batch file is being imported; wait for it to finish or cancel it'));
-    const data: ImportWorkerData = { dbPath: this.o.dbPath, keyPath: this.o.keyPath, durability: this.o.durability, products: this.o.products(), fileName, by, totalBytes, running: [] };
+    const products = this.o.products();
+    const refusals: Record<string, string> = {};
+    for (const p of products) {
+      const why = this.o.refusal?.(p);
+      if (why) refusals[p.id] = why;
+    }
+    const data: ImportWorkerData = { dbPath: this.o.dbPath, keyPath: this.o.keyPath, durability: this.o.durability, products, refusals, fileName, by, totalBytes, running: [] };
     const worker = startWorker('import', { workerData: data });
     const job: Job = { worker, cancelled: false };
     this.jobs.set(taskId, job);

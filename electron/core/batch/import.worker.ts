@@ -18,6 +18,8 @@ export interface ImportWorkerData {
   keyPath: string;
   durability: Durability;
   products: Product[];
+  /** Products that cannot run on this station's keys, with the reason (see Station.productRefusal). */
+  refusals: Record<string, string>;
   fileName: string;
   by: string | null;
   totalBytes: number;
@@ -44,7 +46,7 @@ const products = new ProductRegistry(productChecks);
 for (const p of d.products) products.add(p);
 const vault = RecordVault.open(d.keyPath);
 const sealPool = new SealPool(vault.keyCopy());
-const pipeline = new ImportPipeline({ db, vault, sealPool, products, fileName: d.fileName, by: d.by, totalBytes: d.totalBytes, running: new Set(d.running), onProgress: (p) => post({ t: 'progress', p }) });
+const pipeline = new ImportPipeline({ db, vault, sealPool, products, fileName: d.fileName, by: d.by, refusals: d.refusals, totalBytes: d.totalBytes, running: new Set(d.running), onProgress: (p) => post({ t: 'progress', p }) });
 let over = false;
 
 function close(): void {

@@ -54,6 +54,8 @@ export interface PipelineOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Seal workers (the import worker has them; in-process imports seal inline). */
   sealPool?: SealPool | null;
+  /** Why a product cannot run on this station (its chip key), known before any record is stored. */
+  refusals?: Readonly<Record<string, string>>;
   /** Batch ids of other imports still running (their hidden rows are not abandoned). */
   running?: ReadonlySet<string>;
 }
@@ -81,6 +83,8 @@ export class ImportPipeline {
       now: o.now,
       onHeader: (h) => {
         if (!o.products.has(h.productId)) return { problems: [{ record: null, field: 'productId', message: `names product "${redactText(h.productId, 40)}", which this station does not have` }] };
+        const refusal = o.refusals?.[h.productId];
+        if (refusal) return { problems: [{ record: null, field: 'productId', message: refusal }] };
         const product = o.products.get(h.productId);
         const writer = new BatchWriter(o.db, o.vault, h, o.fileName, o.by, (o.now ?? new Date()).getTime(), o.sealPool ?? null);
         try {
