@@ -27,21 +27,20 @@ export async function driveBatch(batchId: string, plan: SequencePlan, d: Drive):
   let refusals = 0;
   await call('engine.start', { batchId });
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const st = await settle(station, (deviceId, command) => call('devices.perform', { deviceId, command }), trace);
+    const st = await settle(station, (deviceId, command) => call('devices.perform', { deviceId, command }), trace, machine);
     if (!st.ok) {
       d.problems.push(`${batchId}: the station is stuck ${st.state}${st.message ? ` (${st.message})` : ''} for ${SETTLE_MS / 1000} s`);
       trace.push(`  STUCK ${st.state}: ${st.message}`);
       return false;
     }
     trace.push(`  rests ${st.state}${st.message ? ` (${st.message})` : ''}`);
-    const faults = machine.activeFaults();
-    if (faults.includes('COVER_OPEN')) {
-      machine.closeCover();
-      trace.push('  operator closes the cover');
-    }
-    if (faults.includes('JAM')) {
-      machine.clearJam();
-      trace.push('  operator takes the jammed card out');
+    clearByHand(machine, trace);
+    // Cards the station says may still be in the machine (after an emergency stop, a jam, a cover):
+    // the operator clears the path from the screen (the machine's reset sends them to the reject bin).
+    const path = (await call('recovery.path', {})) as { cards: { cardId: number; recordId: string; step: string | null; reason: string | null }[]; clearBy: string };
+    if (path.cards.length) {
+      trace.push(`  station: ${path.cards.length} card(s) may be in the path (${path.cards.map((x) => `${x.recordId} at ${x.step}, ${x.reason}`).join('; ')}); operator clears it`);
+      await call('recovery.clearPath', {}).catch((e: Error) => trace.push(`    clearing refused: ${e.message}`));
     }
     for (const f of station.store.page({ batchId, states: ['failed'], offset: 0, limit: 1000 }).rows) {
       // A fixed low-discrepancy walk over the plan's odds: the same plan decides the same way.
@@ -86,10 +85,12 @@ export async function driveBatch(batchId: string, plan: SequencePlan, d: Drive):
  * flight. Meanwhile the operator answers a device panel that offers a command (a laser locked
  * after an alarm offers "unlock"), as a person at the line does when the screen says so.
  */
-export async function settle(station: Booted['station'], perform?: (deviceId: string, command: 'unlock' | 'home') => Promise<unknown>, trace?: string[]): Promise<{ ok: boolean; state: string; message: string | null }> {
+export async function settle(station: Booted['station'], perform?: (deviceId: string, command: 'unlock' | 'home') => Promise<unknown>, trace?: string[], machine?: MachineEmulator): Promise<{ ok: boolean; state: string; message: string | null }> {
   const t0 = Date.now();
   let lastPerform = 0;
   for (;;) {
+    // The screen says the machine is away: a person closes the cover or takes the jammed card out.
+    if (machine) clearByHand(machine, trace ?? []);
     if (perform && Date.now() - lastPerform > 50)
       for (const dev of station.deviceSet.devices) {
         const ds = dev.status();
@@ -107,5 +108,17 @@ export async function settle(station: Booted['station'], perform?: (deviceId: st
     }
     if (Date.now() - t0 > SETTLE_MS) return { ok: false, state: s.state, message: s.message };
     await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function clearByHand(machine: MachineEmulator, trace: string[]): void {
+  const faults = machine.activeFaults();
+  if (faults.includes('COVER_OPEN')) {
+    machine.closeCover();
+    trace.push('  operator closes the cover');
+  }
+  if (faults.includes('JAM')) {
+    machine.clearJam();
+    trace.push('  operator takes the jammed card out');
   }
 }
