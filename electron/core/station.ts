@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from './store/db';
 import { lockDataDir } from './store/data-lock';
 import { securePermissions, type PermissionRepair } from './store/data-perms';
+import { guardOf, type StoreFaultError } from './store/store-guard';
 import { migrate } from './store/migrate';
 import { CORE_MIGRATIONS } from './store/core-migrations';
 import { CardStore, toCardRow } from './store/card-store';
@@ -44,6 +45,9 @@ export class Station {
   private retentionTimer: NodeJS.Timeout | null = null;
   private deviceGraceTimer: NodeJS.Timeout | null = null;
   private readonly deviceLog = new DeviceLogPolicy();
+  /** Log entries that could not be written while the store had a fault (a full disk), oldest first. */
+  private held: AuditEntryInput[] = [];
+  private heldDropped = 0;
   private unlock: () => void = () => undefined;
   /** Why a product cannot run on this station's keys (checked at import and at Start), or null. */
   productRefusal(p: Product): string | null {
@@ -81,7 +85,10 @@ export class Station {
     });
     audit.onAppend((entries) => {
       for (const e of entries) this.events.emit('log.appended', toLogEntry(e));
+      // After each card outcome: pause the line while there is still room to finish the cards in flight.
+      if (entries.some((e) => e.type === 'card.passed' || e.type === 'card.failed')) queueMicrotask(() => guardOf(db)?.checkSpace());
     });
+    guardOf(db)?.onChange((f) => this.storeFaultChanged(f));
     for (const d of deviceSet.devices) {
       d.onStatus((s) => {
         this.events.emit('device.status', s);
@@ -155,8 +162,59 @@ export class Station {
     }
   }
 
+  /**
+   * Appends to the log. An entry that fails on a full disk is held in memory (outside a
+   * transaction; inside one the fault is thrown so the whole transaction rolls back), as is every
+   * entry after it, and they are written once the fault clears: a handler reporting the fault
+   * never fails on the store again.
+   */
   log(e: AuditEntryInput): void {
-    this.audit.append(e);
+    const guard = guardOf(this.db);
+    // Behind entries already held, to keep their order (a transaction's own entry still tries: it commits or rolls back whole).
+    if (this.held.length && !this.db.inTransaction) {
+      this.hold(e);
+      return;
+    }
+    try {
+      this.audit.append(e);
+    } catch (err) {
+      const f = guard?.classify(err);
+      if (!f || this.db.inTransaction) throw f ?? err;
+      this.hold(e);
+      this.engine?.pause(f.message);
+    }
+  }
+
+  /** The store's standing fault (disk full, WAL lost), null when healthy. */
+  storeFault(): StoreFaultError | null {
+    return guardOf(this.db)?.fault() ?? null;
+  }
+
+  private hold(e: AuditEntryInput): void {
+    if (this.held.length < 10_000) this.held.push({ ...e, data: { ...e.data, heldAt: Date.now() } });
+    else this.heldDropped++;
+  }
+
+  private storeFaultChanged(f: StoreFaultError | null): void {
+    if (f) {
+      this.engine?.pause(f.message);
+      return;
+    }
+    // Space again: the held entries are written now, in order, with the time each happened.
+    const held = this.held.splice(0);
+    const dropped = this.heldDropped;
+    this.heldDropped = 0;
+    try {
+      this.audit.appendMany([
+        ...held,
+        { type: 'store.recovered', severity: 'warn', outcome: 'success', origin: 'station', resource: 'station', message: `the station's disk has space again: ${held.length} log entries held in memory while it was full are written${dropped ? `, ${dropped} more were lost` : ''}; resume the line`, data: { held: held.length, dropped } },
+      ]);
+    } catch (err) {
+      // Full again at once: keep them for the next time the space is back.
+      this.held.unshift(...held);
+      this.heldDropped += dropped;
+      guardOf(this.db)?.classify(err);
+    }
   }
 
   private logEngine(e: EngineEvent): void {
@@ -190,6 +248,7 @@ export class Station {
         this.db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         this.keys.close();
+        guardOf(this.db)?.close();
         this.audit.close();
         this.db.close();
         this.unlock();

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { CardStore, CardDbRow } from '../store/card-store';
 import { toCardRow } from '../store/card-store';
+import { guardOf } from '../store/store-guard';
 import type { CardRow, Counts, EngineStatus } from '../../../shared/contract/dto';
 import type { Product, StepKind } from '../../../shared/domain/product';
 import type { ReasonCode } from '../../../shared/domain/reasons';
@@ -145,7 +146,7 @@ export class Engine {
     this.loopPending = true;
     this.loop = this.feedLoop(batchId, product)
       .catch((e) => {
-        this.message = `engine error: ${(e as Error).name}`;
+        this.message = guardOf(this.d.store.db)?.classify(e)?.message ?? `engine error: ${(e as Error).name}`;
         this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message: this.message });
         this.setState('stopped');
       })
@@ -155,9 +156,11 @@ export class Engine {
     return this.status();
   }
 
-  pause(): EngineStatus {
+  /** Pauses after the cards in flight; a reason (a station fault) is what the status says. */
+  pause(reason?: string): EngineStatus {
+    if (reason) this.message = reason;
     if (this.state === 'running') this.setState(this.inFlight.size ? 'pausing' : 'paused');
-    this.d.log({ type: 'engine.pause', severity: 'info', outcome: 'success', message: 'pause requested: finishing the cards in flight' });
+    this.d.log({ type: 'engine.pause', severity: reason ? 'warn' : 'info', outcome: 'success', message: `${reason ? `${reason}: pausing` : 'pause requested'}: finishing the cards in flight` });
     return this.status();
   }
 
@@ -306,7 +309,8 @@ export class Engine {
         .catch((e) => {
           // Only a store failure gets here (the data directory changed under us, a disk error):
           // say so and leave the card as the store has it; recovery sorts it out at the next start.
-          this.message = `card ${claimed.record_id}: the station could not record its outcome (${(e as Error)?.name ?? 'error'})`;
+          const fault = guardOf(this.d.store.db)?.classify(e);
+          this.message = `card ${claimed.record_id}: the station could not record its outcome (${fault?.message ?? (e as Error)?.name ?? 'error'})`;
           this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message: this.message, card: claimed });
           this.pauseFor(this.message);
         })

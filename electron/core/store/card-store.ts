@@ -5,6 +5,7 @@ import type { CardRecord } from '../../../shared/domain/record';
 import type { CardRow, Counts, BatchSummary } from '../../../shared/contract/dto';
 import { assertTransition, type CardState, type CardStep } from '../../../shared/domain/card-state';
 import { maskPan } from '../../../shared/domain/pan';
+import { guardOf } from './store-guard';
 
 // Batches, records and cards in SQLite. Every write is its own transaction, committed before
 // the caller goes on to the next device action.
@@ -172,6 +173,8 @@ export class CardStore {
   transition(id: number, to: CardState, fields: { step?: CardStep | null; slot?: number | null; reason?: string | null; message?: string | null } = {}): CardDbRow {
     const c = this.card(id);
     assertTransition(id, c.state, to);
+    // An outcome is only recorded where a crash cannot lose it (the WAL this store writes to is still there).
+    if (to === 'passed' || to === 'failed' || to === 'rejected' || to === 'reworked') guardOf(this.db)?.assertDurable();
     const next = {
       id, state: to, now: this.now(),
       step: fields.step !== undefined ? fields.step : c.step,

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { makePrivateDir, makePrivateFile } from './data-perms';
+import { attachGuard } from './store-guard';
 
 export type Db = Database.Database;
 export type Durability = 'full' | 'normal';
@@ -22,5 +23,6 @@ export function openDatabase(path: string, durability: Durability = 'full'): Db 
   // Purged card records must not stay readable in free pages.
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
+  if (path !== ':memory:') attachGuard(db, path);
   return db;
 }
