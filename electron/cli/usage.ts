@@ -10,7 +10,7 @@ export const USAGE = {
       validate and import a batch file (JSON perso-batch/1 or CSV); refuses it whole on any problem`,
   run: `perso-station run --config D/station.json [--batch ID | --file FILE] [--report OUT.json]
       process the queue to the end and write each card's outcome; exits non-zero only if it could not run
-      (4: the line paused for a person — jam, cover, hopper, laser alarm — and the run stopped there)`,
+      (4: the line paused for a person — jam, cover, hopper, laser alarm, cards left in the path — or, on a manual workstation, would need one; the run stopped there)`,
   logs: `perso-station logs --config D/station.json [--format json|csv] [--batch ID] [--type T] [--severity info|warn|error] [--text WORDS] [--limit N]
       query the station log (JSON lines, at most --limit entries, default 1000; or all as CSV)`,
   audit: `perso-station audit verify --config D/station.json
