@@ -7,12 +7,13 @@
 // engine's doing).
 //
 // The bound. In the engine a card takes a station's slot before it is moved in, and frees it
-// once it holds its next station, before it is moved out; the first station's slot is taken
-// before the feed. So each slot of a station is busy, per card:
-//   chip head:        feed + move + chip      (C = that / heads)
-//   stripe, emboss, laser: move + work
-//   input (the feed mutex: one card from the hopper until it is at its first station): feed + move
-// and the eject follows the last station's release. The slowest of these, C, sets the steady
+// only once it has physically moved on (issue 11: freeing it before the move out let the next
+// card be moved into an occupied station); the first station's slot is taken before the feed,
+// the last one's is freed after the eject. So each slot of a station is busy, per card:
+//   chip head:        feed + move + chip + move out      (C = that / heads)
+//   stripe, emboss:   move + work + move out
+//   laser (the last): move + work + eject
+//   input (the feed mutex: one card from the hopper until it is at its first station): feed + move The slowest of these, C, sets the steady
 // rate, 3600 s / C cards an hour. A batch of n cards also pays for filling and draining the
 // line: station s cannot start its first card before U_s (the time a card needs to reach it)
 // and its last card still needs D_s after it, so the batch takes at least
@@ -92,13 +93,14 @@ function boundMs(t: { feed: number; move: number; eject: number; work: Record<St
   const latency = t.feed + STEPS.reduce((a, k) => a + t.move + t.work[k], 0) + t.eject;
   const stations: { before: number; occupancy: number; slots: number }[] = [
     { before: 0, occupancy: t.feed + t.move, slots: 1 }, // the input
-    { before: 0, occupancy: t.feed + t.move + t.work.chip, slots: heads },
+    { before: 0, occupancy: t.feed + t.move + t.work.chip + t.move, slots: heads },
   ];
   let before = t.feed + t.move + t.work.chip;
-  for (const k of STEPS.slice(1)) {
-    stations.push({ before, occupancy: t.move + t.work[k], slots: 1 });
+  STEPS.slice(1).forEach((k, i, rest) => {
+    const out = i === rest.length - 1 ? t.eject : t.move;
+    stations.push({ before, occupancy: t.move + t.work[k] + out, slots: 1 });
     before += t.move + t.work[k];
-  }
+  });
   let cycle = 0;
   let batch = 0;
   for (const s of stations) {
