@@ -195,6 +195,7 @@ export function reportError(e: unknown): number {
     process.stderr.write(`perso-station: ${redactText(e.what, 200)}: ${e.total} problem${e.total === 1 ? '' : 's'}${more}\n${e.problems.map((p) => `  - ${formatProblem(redactProblem(p))}`).join('\n')}\n`);
     return 1;
   }
-  process.stderr.write(`perso-station: ${(e as Error)?.message ?? e}\n`);
+  // An unexpected error's message may quote what it choked on: it leaves redacted, like the core's.
+  process.stderr.write(`perso-station: ${redactText(String((e as Error)?.message ?? e), 300)}\n`);
   return 1;
 }

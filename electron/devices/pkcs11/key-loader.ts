@@ -46,6 +46,11 @@ export function childKeyLoader(o: { module: string; tokenLabel?: string; slot?: 
     const pin = o.pin();
     if (pin == null) throw new TokenError('WRONG_PIN', 'no user PIN yet');
     const pinBytes = Buffer.from(pin, 'utf8');
+    // Its length travels in one byte: a longer PIN would shift into the key value.
+    if (pinBytes.length > 255) {
+      pinBytes.fill(0);
+      throw new TokenError('WRONG_PIN', 'the user PIN is longer than 255 bytes');
+    }
     const input = secureBuffer(1 + pinBytes.length + value.length);
     input[0] = pinBytes.length;
     pinBytes.copy(input, 1);

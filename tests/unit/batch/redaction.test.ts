@@ -5,6 +5,7 @@ import { toCallError } from '../../../electron/core/api/dispatch';
 import { NotFoundError, ConflictError } from '../../../electron/core/store/card-store';
 import { ValidationError } from '../../../shared/domain/problems';
 import { plainRegistry, refusal, jsonFile } from './support';
+import { redactText, redactProblem } from '../../../shared/domain/redact';
 
 // Issue 12 item 2: nothing the core returns echoes card data. A problem names the record, the
 // field and the rule; a quoted value is cut and masked (a PAN at most 6 + 4). Enforced where
@@ -52,4 +53,24 @@ test('every error the core returns is redacted at dispatch, whatever made it', (
     assertClean(out, [p], []);
     assert.ok(out.length < 5000, `${c.name}: ${out.length} characters`);
   }
+});
+
+test('a card number split by invisible, control or unusual separators, and a key in hex, are masked', () => {
+  const p = pan(9);
+  const g = (sep: string) => p.replace(/(\d{4})(?=\d)/g, `$1${sep}`);
+  const seps = ['\t', '\u0000', '\u200b', '\u2028', '  ', '/', ',', ' - ', '\u00a0'];
+  for (const sep of seps) {
+    for (const out of [redactText(`id ${g(sep)} bad`), JSON.stringify(redactProblem({ record: 1, recordId: g(sep), field: 'recordId', message: `is ${g(sep)}` }))]) {
+      const digits = out.replace(/\D/g, '');
+      assert.ok(!digits.includes(p.slice(6, p.length - 4)), `card number split by ${JSON.stringify(sep)} leaks in ${out}`);
+    }
+  }
+  const key = '404142434445464748494A4B4C4D4E4F';
+  for (const text of [`component ${key} wrong`, `component ${key.replace(/(..)(?=.)/g, '$1 ')} wrong`, `component ${key.replace(/(..)(?=.)/g, '$1:')} wrong`]) {
+    const out = redactText(text);
+    assert.ok(!/4A|4B|4C|4D|4E|4F|A4B|4C4D/.test(out), `key material leaks: ${out}`);
+  }
+  // What is not card data stays readable: a date and time, a short number, a masked PAN.
+  assert.equal(redactText('anchored at 720 on 2026-12-04 04:33:24 UTC'), 'anchored at 720 on 2026-12-04 04:33:24 UTC');
+  assert.equal(redactText(`card ${p}`), `card ${p.slice(0, 6)}${'*'.repeat(p.length - 10)}${p.slice(-4)}`);
 });
