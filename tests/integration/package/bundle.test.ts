@@ -90,7 +90,10 @@ test('the bundled main process runs a batch on the simulators and exports PDF an
     assert.match(logCsv.csv, /card\.passed/);
 
     stub.app.emit('window-all-closed');
-    while (!stub.exits.includes('quit')) await new Promise((r) => setTimeout(r, 20));
+    for (const end = Date.now() + 30_000; !stub.exits.includes('quit'); ) {
+      if (Date.now() > end) throw new Error('the bundled app did not quit after its last window closed');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.deepEqual(errors, [], 'main.cjs reported no error');
   } finally {
     console.error = consoleError;

@@ -12,8 +12,13 @@ import { openApiStation } from '../manual/api-station';
 // `electron`, as in glue.test.ts) and the page over the bridge's WebSocket as session.changed
 // with no user, at once — not at the next call the page happens to make.
 const admin = { username: 'admin', role: 'administrator' as const, origin: 'ui:test' };
-const until = async (ok: () => boolean) => {
-  while (!ok()) await new Promise((r) => setTimeout(r, 5));
+// A regression fails with a message after 10 s instead of hanging the whole run.
+const until = async (ok: () => boolean, what = 'the condition') => {
+  const end = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 };
 
 test('Electron IPC: a session the core ends is pushed to its window as session.changed', async (t) => {

@@ -29,7 +29,10 @@ test('logout, idle expiry and forced logout each end the session and are told to
   auth.touch(c.id);
   s.clock.t += 40_000;
   // Nobody calls: the core's sweep notices b idle past the limit; c was used 40 s ago and lives.
-  while (!ended.length) await new Promise((r) => setTimeout(r, 5));
+  for (const end = Date.now() + 10_000; !ended.length; ) {
+    if (Date.now() > end) throw new Error('the core never told the idle session ended (no sweep)');
+    await new Promise((r) => setTimeout(r, 5));
+  }
   assert.deepEqual(ended.shift(), { sessionId: b.id, username: 'op2', reason: 'expired' });
   assert.equal(s.audit.query({ type: 'auth.session.expired', count: true }).total, 1);
   assert.equal(auth.check(c.id).username, 'op3');
