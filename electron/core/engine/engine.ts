@@ -437,6 +437,14 @@ export class Engine {
           this.emit(cur);
           return;
         }
+        // An emergency stop that landed before the FEED: no blank left the hopper, so the record
+        // goes back to the queue and nothing is counted as spoiled for it.
+        if (signal.aborted) {
+          cur = store.transition(card.id, 'queued', { step: null });
+          this.bump('in_progress', 'queued');
+          this.emit(cur);
+          return;
+        }
         store.journal(card.id, 'feed', null, 1, 'intent', null, null);
         try {
           handle = await this.d.transport.feed({ cardId: card.id, signal: moveSignal });

@@ -13,14 +13,14 @@ import { PhysicalTransport } from '../../support/physical-transport';
 
 const product = { id: 'P', name: 'P', test: true, steps: ['emboss', 'magstripe', 'laser'], retries: {}, secureFields: [], layout: { front: [], back: [] } } as unknown as Product;
 
-function setup(n: number, transport: PhysicalTransport | DirectTransport, store = makeStore()) {
+function setup(n: number, transport: PhysicalTransport | DirectTransport, store = makeStore(), embossSlots = 1) {
   if (n) store.importBatch({ header: { format: 'perso-batch/1', batchId: 'B', productId: 'P' }, records: Array.from({ length: n }, (_, i) => record(i + 1)) }, 'f.json', null);
   const slow = (ctx: StepContext) =>
     new Promise<{ ok: true }>((resolve, reject) => {
       const t = setTimeout(() => resolve({ ok: true }), 5);
       ctx.signal.addEventListener('abort', () => (clearTimeout(t), reject(ctx.signal.reason)));
     });
-  const modules: Record<string, StepModule> = { emboss: fakeModule('emboss', slow), magstripe: fakeModule('magstripe', slow), laser: fakeModule('laser', slow) };
+  const modules: Record<string, StepModule> = { emboss: fakeModule('emboss', slow, embossSlots), magstripe: fakeModule('magstripe', slow), laser: fakeModule('laser', slow) };
   const logged: string[] = [];
   const engine = new Engine({ store, modules, transport, product: () => product, deviceReady: () => true, log: (e) => logged.push(`${e.type} ${e.message}`), onCard: () => undefined, onStatus: () => undefined });
   return { store, engine, logged };
@@ -123,4 +123,37 @@ test('after a crash with cards in the machine the engine refuses to feed until t
   engine.start('B');
   await engine.idle();
   assert.equal(store.counts('B').passed, 1);
+});
+
+test('emergency stop before a FEED is sent: that card took no blank, goes back to the queue and is not counted as spoiled', async () => {
+  // As the machine transport does: a stop that lands before FEED is sent cancels the command.
+  class CancellingTransport extends PhysicalTransport {
+    fed = 0;
+    override async feed(ctx?: { cardId: number; signal: AbortSignal }): Promise<number> {
+      if (ctx?.signal.aborted) throw new Error('FEED cancelled');
+      this.fed++;
+      const h = await super.feed();
+      // The machine answers FEED after a while: the next card waits at the input meanwhile.
+      await new Promise((r) => setTimeout(r, 3));
+      return h;
+    }
+  }
+  const transport = new CancellingTransport();
+  // Three embossers: a second card waits at the input while the first is being fed.
+  const { store, engine } = setup(8, transport, makeStore(), 3);
+  let feeds = 0;
+  transport.onFeed = () => {
+    if (++feeds === 2) engine.emergencyStop();
+  };
+  engine.start('B');
+  await engine.idle();
+  await engine.clearPath();
+  const c = store.counts('B');
+  assert.equal(c.failed, transport.bins.reject.length, `spoiled cards are the blanks that left the hopper (${transport.fed} fed)`);
+  assert.equal(c.failed, transport.fed);
+  assert.ok(store.page({ batchId: 'B', states: ['failed'], offset: 0, limit: 50 }).rows.every((r) => r.reason === 'EMERGENCY_STOP' && r.step !== null));
+  engine.start('B');
+  await engine.idle();
+  assert.equal(engine.status().state, 'finished');
+  assert.equal(store.counts('B').passed + store.counts('B').failed, 8);
 });
