@@ -59,10 +59,11 @@ export interface SequencePlan {
  */
 export const GATED: Partial<Record<EventKind, string>> = {
   // Seen on main with item 4 in (recovery.path / clearPath; the operator clears the path in
-  // drive.ts), seed 803: an emergency stop that lands before a FEED is sent fails that card at
-  // "feed" as EMERGENCY_STOP, and the reconciliation counts it as a spoiled blank that never left
-  // the hopper (station 6 spoiled, world 5). Every other estop sequence of seeds 800–809 held.
-  estop: 'item 4 (account each card of an emergency stop: a card stopped before its feed took no blank)',
+  // drive.ts). A stop before a FEED is sent no longer spoils a blank (c69ca19). Left, seed 803: a
+  // stop just before an EJECT to the good bin — the world delivers the card to the good tray while
+  // the station fails it EMERGENCY_STOP at "eject"; after rework the record is on two good cards.
+  // Seed 831 of the 800–839 run fails too (not yet looked at).
+  estop: 'item 4 (a stop during an eject: the card is where the EJECT put it, not failed blindly)',
   // Seen on main with item 4 in, seeds 800–809: the operator takes the jammed card out (and clears
   // the path), yet that card stays in_progress without a reason, and the line rests unfinished.
   jam: 'item 4 (after a jam cleared by hand the station accounts the jammed card, spoiled with its reason)',
