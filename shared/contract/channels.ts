@@ -36,7 +36,8 @@ export const CALLS = {
   'batches.hold': { input: z.object({ batchId: id, hold: z.boolean(), reason }).strict(), output: ok },
 
   'queue.page': {
-    input: z.object({ batchId: id.optional(), states: z.array(CardStateSchema).max(10).optional(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+    // recordId: the cards (attempts) of one record, to find a card by the ID on its paperwork.
+    input: z.object({ batchId: id.optional(), states: z.array(CardStateSchema).max(10).optional(), recordId: z.string().min(1).max(64).optional(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
     output: z.object({ total: z.number().int(), rows: z.array(CardRowSchema) }),
   },
   'queue.counts': { input: z.object({ batchId: id.optional() }).strict(), output: CountsSchema },

@@ -30,6 +30,8 @@ export const CardRowSchema = z.object({
   maskedPan: z.string(),
   state: CardStateSchema,
   step: CardStepSchema.nullable(),
+  /** Which unit of the step's module (chip head, encoder…) the card is or stopped at, from 0. */
+  slot: z.number().int().nullable(),
   /** 0..1 progress of the current step. */
   progress: z.number().nullable(),
   reason: z.string().nullable(),

@@ -22,7 +22,9 @@ after(async () => {
 });
 
 test('decisions show where the card stopped, several are decided at once, one is set good; a batch is held and released', { timeout: 90_000 }, async () => {
-  for (const id of [2, 3, 5]) st.failCard(id);
+  for (const id of [2, 3]) st.failCard(id);
+  // Stopped by an emergency stop at the embosser (chip and stripe done): the log says "failed at emboss".
+  st.failCard(5, { step: 'emboss', slot: 0, reason: 'EMERGENCY_STOP', message: 'emergency stop' });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const { problems } = watchPage(page);
   await page.goto(st.url);
@@ -30,7 +32,11 @@ test('decisions show where the card stopped, several are decided at once, one is
   await page.getByRole('button', { name: 'Supervision' }).click();
   const decisions = page.getByTestId('decision');
   await decisions.nth(2).waitFor();
-  assert.match((await decisions.first().getByTestId('stopped-at').textContent()) ?? '', /Stopped at: Chip · record 2/);
+  // The step, the unit of it and the record's place in the batch (counted from 1, the store counts from 0).
+  assert.equal(await decisions.first().getByTestId('stopped-at').textContent(), 'Stopped at: Chip head 1 · record 2 of the batch');
+  const estopped = page.locator('[data-testid=decision][data-record=R000005]');
+  assert.equal(await estopped.getByTestId('stopped-at').textContent(), 'Stopped at: Embossing · record 5 of the batch');
+  assert.match((await estopped.textContent()) ?? '', /Emergency stop/);
   const attention = page.getByTestId('attention');
   assert.match((await attention.textContent()) ?? '', /3 failed card\(s\) wait for your decision/);
   assert.match((await attention.textContent()) ?? '', /Laser \(Offline\)/);

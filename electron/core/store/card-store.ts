@@ -138,7 +138,7 @@ export class CardStore {
     return c;
   }
 
-  page(q: { batchId?: string; states?: CardState[]; offset: number; limit: number }): { total: number; rows: CardDbRow[] } {
+  page(q: { batchId?: string; states?: CardState[]; recordId?: string; offset: number; limit: number }): { total: number; rows: CardDbRow[] } {
     const where: string[] = [NOT_IMPORTING];
     const args: unknown[] = [];
     if (q.batchId) {
@@ -148,6 +148,10 @@ export class CardStore {
     if (q.states?.length) {
       where.push(`state IN (${q.states.map(() => '?').join(',')})`);
       args.push(...q.states);
+    }
+    if (q.recordId) {
+      where.push('record_id = ?');
+      args.push(q.recordId);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM cards ${w}`).get(...args) as { n: number }).n;
@@ -208,9 +212,12 @@ export class CardStore {
   }
 
   /** A supervisor's decision on a failed card. Rework queues the record again on a new blank card. */
-  /** The steps of a card whose device result was a pass (from the journal). */
+  /** The steps of a card whose last device result was a pass (from the journal): a pass followed by a failure is not one. */
   passedSteps(cardId: number): Set<string> {
-    return new Set(this.db.prepare("SELECT DISTINCT step FROM card_steps WHERE card_id = ? AND phase = 'result' AND ok = 1").pluck(true).all(cardId) as string[]);
+    const last = this.db
+      .prepare("SELECT step, ok FROM card_steps WHERE id IN (SELECT MAX(id) FROM card_steps WHERE card_id = ? AND phase = 'result' GROUP BY step)")
+      .all(cardId) as { step: string; ok: number | null }[];
+    return new Set(last.filter((r) => r.ok === 1).map((r) => r.step));
   }
 
   /** A failed card a supervisor inspected and found good: passed, its record purged like any passed card. */
@@ -246,6 +253,6 @@ export class CardStore {
 export function toCardRow(c: CardDbRow, progress: number | null = null): CardRow {
   return {
     id: c.id, batchId: c.batch_id, recordIndex: c.record_index, recordId: c.record_id, attempt: c.attempt, maskedPan: c.masked_pan,
-    state: c.state, step: c.step, progress, reason: c.reason, message: c.message, updatedAt: c.updated_at,
+    state: c.state, step: c.step, slot: c.slot, progress, reason: c.reason, message: c.message, updatedAt: c.updated_at,
   };
 }

@@ -3,11 +3,13 @@
 // summary under `reason.CODE` and the action they ask for under `reason.CODE.action`.
 import { enManual, enViews } from './en-views';
 import { enReports } from './en-reports';
+import { enSupervision } from './en-supervision';
 
 export const en = {
   ...enViews,
   ...enManual,
   ...enReports,
+  ...enSupervision,
   'app.title': 'Perso Station',
   'app.loading': 'Connecting to the station…',
   'app.testKeys': 'TEST KEYS — not for production cards',
@@ -283,8 +285,6 @@ export const en = {
   'decide.select': 'Select card {record}',
   'decide.selectAll': 'Select all shown',
   'decide.selected': '{count} selected:',
-  'decide.stoppedAt': 'Stopped at: {step} · record {index}',
-  'decide.stoppedUnknown': 'Stopped before its first step · record {index}',
   'decide.failed': 'recording the decision',
   'decide.loadFailed': 'loading the failed cards',
 

@@ -6,6 +6,7 @@ import { createBatcher, throttle } from './batcher';
 import { createCountsStore } from './counts';
 import { createDecisionsStore } from './decisions';
 import { createDevicesStore } from './devices';
+import { createHoldsStore } from './holds';
 import { createEngineStore } from './engine';
 import { createLogStore } from './log';
 import { createQueueStore } from './queue';
@@ -30,6 +31,7 @@ export function createAppStores(station: StationApi, env: { storage: ThemeStorag
     tasks: createTasksStore(),
     log: createLogStore(api),
     decisions: createDecisionsStore(api),
+    holds: createHoldsStore(api),
     ui: createUiStore(env.storage, env.prefersDark),
   };
 }
@@ -44,6 +46,7 @@ export function connectEvents(s: AppStores, cardFlushMs = 150): () => void {
       s.queue.getState().applyUpdates(rows);
       s.activity.getState().applyUpdates(rows);
       s.decisions.getState().applyUpdates(rows);
+      s.holds.getState().applyUpdates(rows);
       refreshCounts();
     },
     cardFlushMs,

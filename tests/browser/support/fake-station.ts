@@ -40,8 +40,9 @@ export async function startFakeStation(o: FakeStationOptions) {
   const stepMs = o.stepMs ?? 60;
   const batchId = 'B-FAKE-001';
   const rows: CardRow[] = Array.from({ length: n }, (_, i) => ({
-    id: i + 1, batchId, recordIndex: i + 1, recordId: `R${String(i + 1).padStart(6, '0')}`, attempt: 1,
-    maskedPan: `411111******${String(1000 + (i % 9000)).slice(-4)}`, state: 'queued', step: null, progress: null, reason: null, message: null, updatedAt: Date.now(),
+    // recordIndex from 0, as the core stores it (record_index).
+    id: i + 1, batchId, recordIndex: i, recordId: `R${String(i + 1).padStart(6, '0')}`, attempt: 1,
+    maskedPan: `411111******${String(1000 + (i % 9000)).slice(-4)}`, state: 'queued', step: null, slot: null, progress: null, reason: null, message: null, updatedAt: Date.now(),
   }));
   const log: LogEntry[] = Array.from({ length: o.logEntries ?? 0 }, (_, i) => ({
     seq: i + 1, ts: Date.now() - ((o.logEntries ?? 0) - i) * 1000, type: i % 7 ? 'card.passed' : 'card.failed', severity: i % 7 ? 'info' : 'error', outcome: i % 7 ? 'success' : 'failure',
@@ -108,7 +109,7 @@ export async function startFakeStation(o: FakeStationOptions) {
     }
     const step = STEPS[stepIndex];
     if (step === 'chip' && bad.has(current.id)) {
-      update(current, { state: 'failed', step: 'chip', progress: null, reason: 'CHIP_STATUS', message: 'PUT DATA answered 6A80' });
+      update(current, { state: 'failed', step: 'chip', slot: 0, progress: null, reason: 'CHIP_STATUS', message: 'PUT DATA answered 6A80' });
       addLog('card.failed', 'chip step failed: PUT DATA answered 6A80', { severity: 'error', outcome: 'failure', cardId: current.id, recordId: current.recordId, maskedPan: current.maskedPan });
       current = null;
     } else if (step === 'eject') {
@@ -116,7 +117,7 @@ export async function startFakeStation(o: FakeStationOptions) {
       addLog('card.passed', 'card passed', { cardId: current.id, recordId: current.recordId, maskedPan: current.maskedPan });
       current = null;
     } else {
-      update(current, { state: 'in_progress', step, progress: 0.5 });
+      update(current, { state: 'in_progress', step, slot: 0, progress: 0.5 });
       stepIndex++;
     }
     const c = counts();
@@ -146,7 +147,8 @@ export async function startFakeStation(o: FakeStationOptions) {
       return { ok: true };
     },
     'queue.page': (i) => {
-      const list = i.states ? inStates(i.states) : rows;
+      let list = i.states ? inStates(i.states) : rows;
+      if (i.recordId) list = list.filter((r) => r.recordId === i.recordId);
       return { total: list.length, rows: list.slice(i.offset, i.offset + i.limit) };
     },
     'queue.counts': () => counts(),
@@ -164,6 +166,14 @@ export async function startFakeStation(o: FakeStationOptions) {
     },
     'engine.stop': () => setEngine({ state: 'stopped' }),
     'engine.estop': () => setEngine({ state: 'estopped', message: 'Emergency stop pressed' }),
+    'cards.hold': (i) => {
+      const r = rows[i.cardId - 1];
+      // Like the core's state machine: only a queued card is held, only a held one released.
+      if (r.state !== (i.hold ? 'queued' : 'held')) throw { code: 'CONFLICT', message: `card ${r.id}: cannot go from ${r.state} to ${i.hold ? 'held' : 'queued'}` };
+      update(r, { state: i.hold ? 'held' : 'queued' });
+      addLog(i.hold ? 'card.hold' : 'card.release', `${i.hold ? 'held' : 'released'} card ${r.recordId}: ${i.reason}`, { cardId: r.id, recordId: r.recordId });
+      return r;
+    },
     'cards.preview': (i) => {
       const r = rows[i.cardId - 1];
       // Like the core: a done card's record is purged, so there is nothing to draw.
@@ -259,11 +269,11 @@ export async function startFakeStation(o: FakeStationOptions) {
       for (const ws of sessions.keys()) sessions.set(ws, null);
       push('session.changed', { user: null, needsBootstrap: false, testKeys: true, stationName: 'Fake station' });
     },
-    /** Fails a card as the engine would (CHIP_STATUS), with its events. */
-    failCard: (id: number) => {
+    /** Fails a card as the engine would (by default CHIP_STATUS at chip head 1), with its events. */
+    failCard: (id: number, how: Partial<Pick<CardRow, 'step' | 'slot' | 'reason' | 'message'>> = {}) => {
       const r = rows[id - 1];
       if (r.state === 'failed') return;
-      update(r, { state: 'failed', step: 'chip', reason: 'CHIP_STATUS', message: 'PUT DATA answered 6A80' });
+      update(r, { state: 'failed', step: 'chip', slot: 0, reason: 'CHIP_STATUS', message: 'PUT DATA answered 6A80', ...how });
     },
     /** Every card in the machine comes out good, then card `id` passes too (with its events). */
     passCard: (id: number) => {

@@ -68,3 +68,33 @@ test('manual calls on a station with a transport machine: no prompts, nothing to
     await s.close();
   }
 });
+
+test('queue.page finds the cards of one record by its ID; only a queued card is held, only a held one released', async () => {
+  const s = await openApiStation({ cards: 6 });
+  try {
+    const store = s.core.station.store;
+    const { rows } = (await s.call('operator', 'queue.page', { batchId: BATCH, offset: 0, limit: 10 })) as { rows: CardRow[] };
+    const target = rows[3];
+    const found = (await s.call('supervisor', 'queue.page', { batchId: BATCH, recordId: target.recordId, offset: 0, limit: 10 })) as { total: number; rows: CardRow[] };
+    assert.deepEqual(found.rows.map((r) => r.id), [target.id]);
+    assert.equal(found.total, 1);
+    assert.equal(found.rows[0].slot, null, 'a queued card is at no unit yet');
+    assert.equal(((await s.call('supervisor', 'queue.page', { batchId: BATCH, recordId: 'NO-SUCH-RECORD', offset: 0, limit: 10 })) as { total: number }).total, 0);
+
+    // Failed, then reworked: the record has two cards, oldest first.
+    store.transition(target.id, 'in_progress', { step: 'chip', slot: 1 });
+    store.transition(target.id, 'failed', { step: 'chip', reason: 'CHIP_STATUS' });
+    const failed = (await s.call('supervisor', 'queue.page', { batchId: BATCH, recordId: target.recordId, offset: 0, limit: 10 })) as { rows: CardRow[] };
+    assert.equal(failed.rows[0].slot, 1, 'the row says which chip head it stopped at');
+    assert.equal(await s.refusal('supervisor', 'cards.hold', { cardId: target.id, hold: true, reason: 'hold the failed one' }), 'CONFLICT', 'a failed card waits for a decision, not a hold');
+    await s.call('supervisor', 'cards.decide', { cardId: target.id, decision: 'rework', reason: 'chip head cleaned' });
+    const both = (await s.call('supervisor', 'queue.page', { batchId: BATCH, recordId: target.recordId, offset: 0, limit: 10 })) as { rows: CardRow[] };
+    assert.deepEqual(both.rows.map((r) => [r.attempt, r.state]), [[1, 'reworked'], [2, 'queued']]);
+
+    assert.equal(await s.refusal('supervisor', 'cards.hold', { cardId: both.rows[1].id, hold: false, reason: 'not held at all' }), 'CONFLICT');
+    assert.equal((await s.call('supervisor', 'cards.hold', { cardId: both.rows[1].id, hold: true, reason: 'issuer asked to wait' }) as CardRow).state, 'held');
+    assert.equal(s.core.station.audit.query({ type: ['card.hold'] }).rows.length, 1, 'refused holds change nothing and log no hold');
+  } finally {
+    await s.close();
+  }
+});

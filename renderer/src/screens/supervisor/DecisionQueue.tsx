@@ -10,6 +10,7 @@ import type { Decision } from '../../stores/decisions';
 import { reasonText } from '../../i18n/reasons';
 import { formatTimestamp } from '../../format/format';
 import { DecideDialog } from './DecideDialog';
+import { stoppedAt } from './stopped-at';
 import { t } from '../../i18n/t';
 
 const DECISIONS: Decision[] = ['reject', 'rework', 'good'];
@@ -73,7 +74,7 @@ export function DecisionQueue() {
                 <span className="muted">{formatTimestamp(r.updatedAt)}</span>
               </div>
               <p className="decision-where" data-testid="stopped-at">
-                {r.step ? t('decide.stoppedAt', { step: t(`step.${r.step}` as 'step.chip'), index: r.recordIndex }) : t('decide.stoppedUnknown', { index: r.recordIndex })}
+                {stoppedAt(r)}
               </p>
               {why && (
                 <div className="result-why">

@@ -3,16 +3,16 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { validReason } from '../../stores/decisions';
 import { t } from '../../i18n/t';
 
-/** Hold or release a batch: always with a reason, which goes into the station log. */
-export function HoldDialog({ batchId, hold, onConfirm, onCancel }: { batchId: string; hold: boolean; onConfirm(reason: string): Promise<void>; onCancel(): void }) {
+/** Hold or release a batch or a card: always with a reason, which goes into the station log. */
+export function HoldDialog({ title, body, okLabel, onConfirm, onCancel }: { title: string; body: string; okLabel: string; onConfirm(reason: string): Promise<void>; onCancel(): void }) {
   const [reason, setReason] = useState('');
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const ok = validReason(reason);
   return (
     <ConfirmDialog
-      title={t(hold ? 'jobs.hold.title' : 'jobs.release.title', { id: batchId })}
-      confirmLabel={t(hold ? 'jobs.hold.ok' : 'jobs.release.ok')}
+      title={title}
+      confirmLabel={okLabel}
       busy={busy}
       onCancel={onCancel}
       onConfirm={async () => {
@@ -23,7 +23,7 @@ export function HoldDialog({ batchId, hold, onConfirm, onCancel }: { batchId: st
         setBusy(false);
       }}
     >
-      <p>{t(hold ? 'jobs.hold.body' : 'jobs.release.body')}</p>
+      <p>{body}</p>
       <label className="field">
         <span>{t('decide.reason')}</span>
         <textarea name="reason" rows={2} autoFocus aria-required="true" aria-invalid={tried && !ok} value={reason} onChange={(e) => setReason(e.target.value)} />

@@ -72,7 +72,15 @@ export function JobList() {
           </table>
         </div>
       )}
-      {asking && <HoldDialog batchId={asking.batchId} hold={asking.hold} onCancel={() => setAsking(null)} onConfirm={(reason) => hold(asking.batchId, asking.hold, reason)} />}
+      {asking && (
+        <HoldDialog
+          title={t(asking.hold ? 'jobs.hold.title' : 'jobs.release.title', { id: asking.batchId })}
+          body={t(asking.hold ? 'jobs.hold.body' : 'jobs.release.body')}
+          okLabel={t(asking.hold ? 'jobs.hold.ok' : 'jobs.release.ok')}
+          onCancel={() => setAsking(null)}
+          onConfirm={(reason) => hold(asking.batchId, asking.hold, reason)}
+        />
+      )}
     </section>
   );
 }

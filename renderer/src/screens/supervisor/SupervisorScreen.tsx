@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { useStores } from '../../components/context';
 import { Attention } from './Attention';
 import { DecisionQueue } from './DecisionQueue';
+import { HeldCards } from './HeldCards';
 import { JobList } from './JobList';
 import { LogFilters } from './LogFilters';
 import { LogTable } from './LogTable';
@@ -22,6 +23,7 @@ export function SupervisorScreen() {
       {decides && <Attention />}
       {decides && <JobList />}
       {decides && <DecisionQueue />}
+      {decides && <HeldCards />}
       <LogFilters />
       <LogTable />
     </div>

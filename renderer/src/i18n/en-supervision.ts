@@ -1,0 +1,32 @@
+// The strings of Supervision's card holds and of where a failed card stopped. Spread into the
+// one catalogue in ./en.ts.
+export const enSupervision = {
+  'holds.title': 'Cards on hold',
+  'holds.find': 'Find a card to hold',
+  'holds.batch': 'Batch',
+  'holds.record': 'Record ID',
+  'holds.findButton': 'Find',
+  'holds.notFound': 'No card with record {record} in batch {batch}. Check the record ID.',
+  'holds.notQueued': 'Card {record} is {state}: only a card still waiting in the queue can be held.',
+  'holds.empty': 'No card is on hold.',
+  'holds.since': 'on hold since {at}',
+  'holds.hold': 'Hold…',
+  'holds.release': 'Release…',
+  'holds.hold.title': 'Hold card {record}?',
+  'holds.hold.body': 'Card {pan} is not made until a supervisor releases it; the rest of the batch goes on.',
+  'holds.hold.ok': 'Hold the card',
+  'holds.release.title': 'Release card {record}?',
+  'holds.release.body': 'Card {pan} goes back to the queue and is made with the rest of its batch.',
+  'holds.release.ok': 'Release the card',
+  'holds.done.hold': 'Card {record} is on hold.',
+  'holds.done.release': 'Card {record} is back in the queue.',
+  'holds.failed.hold': 'holding card {record}',
+  'holds.failed.release': 'releasing card {record}',
+  'holds.failed.find': 'finding card {record}',
+  'holds.loadFailed': 'loading the cards on hold',
+
+  'decide.stoppedAt': 'Stopped at: {where} · record {position} of the batch',
+  'decide.stoppedUnknown': 'Stopped before its first step · record {position} of the batch',
+  'decide.where.chip': 'Chip head {n}',
+  'decide.where.unit': '{step} (unit {n})',
+} as const;
