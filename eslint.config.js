@@ -30,6 +30,14 @@ const ZONES = [
   zone(UI, [E, ...NOT_PRODUCT], 'the renderer imports only shared/: it talks to window.station, never a device or the core'),
 ];
 
+// A worker is a module of its own (electron/**/NAME.worker.ts, started by core/workers/worker-start.ts),
+// never source text run with eval: text built from a function's toString() is untyped, and a
+// bundler renames what it refers to. worker-start.ts's tsx shim is the one eval allowed.
+const NO_EVAL_WORKERS = [
+  { selector: "Property[key.name='eval'][value.value=true]", message: 'no eval worker: write it as NAME.worker.ts and start it with startWorker (electron/core/workers/worker-start.ts)' },
+  { selector: "NewExpression[callee.name='Worker'][arguments.0.type=/^(Literal|TemplateLiteral)$/]", message: 'no worker from source text: write it as NAME.worker.ts and start it with startWorker (electron/core/workers/worker-start.ts)' },
+];
+
 const ELECTRON_ONLY = { paths: [{ name: 'electron', message: 'only electron/main.ts, preload.ts, ipc/**, window.ts and renderer-protocol.ts import electron' }] };
 
 export default tseslint.config(
@@ -54,6 +62,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', ELECTRON_ONLY],
     },
   },
+  { files: ['electron/**'], ignores: ['electron/core/workers/worker-start.ts'], rules: { 'no-restricted-syntax': ['error', ...NO_EVAL_WORKERS] } },
   // The files that talk to Electron.
   { files: [MAIN, PRELOAD, `${IPC}/**`, `${E}/window.ts`, `${E}/renderer-protocol.ts`].map((f) => f.slice(2)), rules: { 'no-restricted-imports': 'off' } },
   // The renderer runs in a sandboxed page: no Node.

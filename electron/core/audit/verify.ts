@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveFile } from './archive-file';
-import { CHUNK, chunkSql, ChunkHasher, entriesIntact } from './chunk-hasher';
+import { CHUNK, chunkSql, entriesIntact } from './chunk-check';
+import { ChunkHasher } from './chunk-hasher';
 import { verifyRanges } from './range-verify';
 import { CHAIN_TAG, decodeCanon, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
 import { anchorDate, storeActivity } from './anchor';
@@ -58,7 +59,7 @@ function fail(firstBadSeq: number, problem: ChainProblem, message: string): Fail
 // array), and the visible columns are a view decoding those bytes, so proving the chain over
 // canon proves what every reader sees. Reading is what dominates verify, so a chunk comes back as
 // one row: every canon concatenated into one BLOB with their byte lengths, and the stored hashes as
-// one string. entriesIntact (chunk-hasher.ts) hashes slices of the buffer (no per-row strings, no
+// one string. entriesIntact (chunk-check.ts) hashes slices of the buffer (no per-row strings, no
 // UTF-8 re-encoding) and checks on the bytes that each canon begins with its own seq and ends with
 // `,"<link>"]`, its link being the stored hash before it. From 3 chunks on, that runs in a worker
 // thread while this one reads the next chunk. Only a chunk that fails any of this is walked again

@@ -6,7 +6,7 @@ import { ConflictError } from '../store/card-store';
 import { CallRefused } from '../api/dispatch';
 import type { ImportProgress, ImportResult } from './pipeline';
 import type { FromWorker, ImportWorkerData, ToWorker } from './import.worker';
-import { startWorker } from './worker-start';
+import { startWorker } from '../workers/worker-start';
 
 // Runs each import in a worker thread (import.worker.ts) and feeds it the file in chunks, a few
 // in flight at a time, so the device thread only slices text and passes messages: its event loop
@@ -58,7 +58,7 @@ export class ImportService {
       if (why) refusals[p.id] = why;
     }
     const data: ImportWorkerData = { dbPath: this.o.dbPath, keyPath: this.o.keyPath, durability: this.o.durability, products, refusals, fileName, by, totalBytes, running: [] };
-    const worker = startWorker('import', { workerData: data });
+    const worker = startWorker('import', import.meta.url, { workerData: data });
     const job: Job = { worker, cancelled: false };
     this.jobs.set(taskId, job);
     let acked = 0;

@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { startWorker } from './worker-start';
+import { startWorker } from '../workers/worker-start';
 
 // Seal workers for the import worker: blocks of serialized records go out, sealed blobs come back
 // in order. The import worker reads and checks the next block while one is being sealed, and
@@ -18,7 +18,7 @@ export class SealPool {
     for (let w = 0; w < n; w++) {
       const { port1, port2 } = new MessageChannel();
       const keyCopy = new Uint8Array(key);
-      const worker = startWorker('seal', { workerData: { key: keyCopy, port: port2, state: this.state.buffer }, transferList: [port2] });
+      const worker = startWorker('seal', import.meta.url, { workerData: { key: keyCopy, port: port2, state: this.state.buffer }, transferList: [port2] });
       keyCopy.fill(0);
       worker.on('error', () => {});
       this.workers.push({ worker, port: port1 });

@@ -1,12 +1,14 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ipcCallChannel } from '../../../shared/contract/channels';
 import { installElectronStub } from '../../support/electron-stub';
+import Database from 'better-sqlite3';
+import { AuditLog } from '../../../electron/core/audit';
 
 // What ships is the bundle, not the sources the other tests run: this builds with the project's
 // own build and runs the bundled main process (dist/electron/main.cjs) under Node, with a stub
@@ -34,6 +36,51 @@ test('the bundled CLI writes a demo station and runs its batch without the sourc
   const v = cli('audit', 'verify', '--config', join(dir, 'D/station.json'));
   assert.equal(v.status, 0, v.stdout + v.stderr);
   assert.equal(cli('demo', '--help').status, 0);
+});
+
+test('the bundled CLI verifies a big log in its worker modules and names a planted tamper', () => {
+  // Verify checks a log of 30,000 entries or more in worker threads: range-verify.worker.cjs, and
+  // chunk-hash.worker.cjs when a range is not intact. They are files beside the bundle, started as
+  // such (a spy preloaded into the CLI lists every worker it starts), never source text.
+  for (const w of ['range-verify', 'chunk-hash', 'import', 'seal']) assert.ok(existsSync(join(out, 'electron', `${w}.worker.cjs`)), `${w}.worker.cjs is built`);
+  const dir = mkdtempSync(join(tmpdir(), 'perso-bundle-verify-'));
+  const spy = join(dir, 'workers.jsonl');
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--require', join(root, 'tests/support/worker-spy.cjs'), join(root, 'bin/perso-station.mjs'), ...args], {
+    cwd: dir, encoding: 'utf8', env: { ...process.env, PERSO_CLI_BUNDLE: join(out, 'electron', 'cli.cjs'), PERSO_WORKER_SPY: spy },
+  });
+  const workers = () => {
+    const lines = existsSync(spy) ? readFileSync(spy, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; file: string | null; eval: boolean; message?: string }) : [];
+    rmSync(spy, { force: true });
+    return lines;
+  };
+  assert.equal(cli('demo', '--dir', join(dir, 'D')).status, 0);
+  // The log grows past the parallel threshold, written by the log itself (the head file follows).
+  const db = new Database(join(dir, 'D/data/station.db'));
+  const log = new AuditLog(db);
+  for (let k = 0; k < 40; k++) log.appendMany(Array.from({ length: 1000 }, (_, i) => ({ type: 'test.entry', severity: 'info' as const, outcome: 'success' as const, origin: 'test', message: `entry ${k * 1000 + i}` })));
+  log.flushIndex();
+  const planted = log.head().seq - 7000;
+  log.close();
+  db.close();
+  workers();
+
+  const ok = cli('audit', 'verify', '--config', join(dir, 'D/station.json'));
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /log intact: \d{5} entries/);
+  let seen = workers();
+  assert.ok(seen.filter((w) => w.event === 'start' && w.file?.endsWith('/range-verify.worker.cjs')).length >= 2, JSON.stringify(seen));
+  assert.deepEqual(seen.filter((w) => w.eval || w.event === 'error'), [], 'no worker from source text, none failed');
+
+  const raw = new Database(join(dir, 'D/data/station.db'));
+  raw.exec('DROP TRIGGER audit_log_no_update');
+  raw.prepare("UPDATE audit_chain SET canon = CAST(replace(CAST(canon AS TEXT), 'entry', 'entrY') AS BLOB) WHERE seq = ?").run(planted);
+  raw.close();
+  const bad = cli('audit', 'verify', '--config', join(dir, 'D/station.json'));
+  assert.equal(bad.status, 3, bad.stdout + bad.stderr);
+  assert.match(bad.stdout, new RegExp(`LOG TAMPERED: entry ${planted} changed`));
+  seen = workers();
+  assert.ok(seen.some((w) => w.event === 'start' && w.file?.endsWith('/chunk-hash.worker.cjs')), `the walk after a failed range hashes in its worker: ${JSON.stringify(seen)}`);
+  assert.deepEqual(seen.filter((w) => w.eval || w.event === 'error'), []);
 });
 
 test('the bundled main process runs a batch on the simulators and exports PDF and CSV', async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { AuditLog, GENESIS_HASH } from '../../../electron/core/audit';
-import { CHUNK } from '../../../electron/core/audit/chunk-hasher';
+import { CHUNK } from '../../../electron/core/audit/chunk-check';
 import { dropGuards, entry, setup } from './helpers';
 
 type Db = import('better-sqlite3').Database;
