@@ -12,7 +12,7 @@ import { SlotPool } from './slot-pool';
 import { Mutex } from './mutex';
 import { RateMeter } from './rate-meter';
 import { crosscheck } from './crosscheck';
-import { transportFailure } from './transport-errors';
+import { answerLost, neverSent, transportFailure } from './transport-errors';
 import { cardsInPath, recordCleared, whereIs } from './path';
 
 // The production engine: cards flow through their product's steps, each module working on its
@@ -449,7 +449,15 @@ export class Engine {
         try {
           handle = await this.d.transport.feed({ cardId: card.id, signal: moveSignal });
         } catch (e) {
-          if (signal.aborted) throw signal.reason;
+          // A FEED that never went out took no blank: whatever stopped it, the record goes back to the queue.
+          if (signal.aborted && !neverSent(e)) throw signal.reason;
+          if (answerLost(e)) {
+            // The FEED went out and its answer was lost: a blank may be at the input. The feed
+            // stays open in the journal, so the card counts as in the path until it is cleared.
+            failure = { ...transportFailure(e, 'feed'), step: 'feed' };
+            this.pauseFor(failure.message);
+            throw null;
+          }
           const stopped = moveSignal.aborted;
           const f = stopped ? { reason: 'OPERATOR_STOP' as const, message: 'stopped before a card was taken' } : transportFailure(e, 'feed');
           store.journal(card.id, 'feed', null, 1, 'result', false, f.reason);

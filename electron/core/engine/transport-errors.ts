@@ -14,3 +14,13 @@ export function transportFailure(e: unknown, during: string): { reason: ReasonCo
   }
   return { reason: 'MACHINE_ERROR', message: `${during}: the card transport failed (${(e as Error)?.name ?? 'error'})` };
 }
+
+/** The transport says the command never went out (cancelled while waiting its turn, or while its port was away): the machine did nothing for it. */
+export function neverSent(e: unknown): boolean {
+  return e instanceof DeviceError && e.detail.sent === 0;
+}
+
+/** The command went out and its answer was lost (the cable went): what the machine did is not known. */
+export function answerLost(e: unknown): boolean {
+  return e instanceof DeviceError && e.detail.sent === 1;
+}

@@ -7,6 +7,7 @@ import { REASONS } from '../../../shared/domain/reasons';
 import { LineSplitter, PortKeeper } from './port-keeper';
 import { Prober } from '../prober';
 import { MachineError, errorCodeOfWire } from './errors';
+import { outcomeOfLost, type LostOutcome } from './lost-answer';
 import {
   FONT_CHARSET,
   MAX_LINE_CHARS,
@@ -125,6 +126,11 @@ export class MachineDriver implements Device {
   private eventListeners = new Set<(e: MachineEvent) => void>();
   private heartbeat: NodeJS.Timeout | null = null;
   private queued = 0;
+  /** Handles this driver fed that have not left the machine (see lost-answer.ts). */
+  private readonly owned = new Set<number>();
+  /** Commands waiting for the port to come back; called on every up and at close. */
+  private readonly upWaiters = new Set<() => void>();
+  private closed = false;
   /** While the machine shows a command's problem (no answer, refusal), STATUS until it answers. */
   private readonly prober: Prober;
 
@@ -146,9 +152,11 @@ export class MachineDriver implements Device {
         else this.stopHeartbeat();
         if (!up) {
           this.downReason = reason;
-          this.failPending(new MachineError(this.id, 'OFFLINE', `${this.id}: offline (${reason})`));
+          // The command on the wire went out: whether the machine did it is not known (sent: 1).
+          this.failPending(new MachineError(this.id, 'OFFLINE', `${this.id}: offline (${reason})`, { sent: 1 }));
         }
         this.refresh();
+        if (up) for (const w of [...this.upWaiters]) w();
       },
     });
   }
@@ -175,6 +183,7 @@ export class MachineDriver implements Device {
   }
 
   async start(): Promise<void> {
+    this.closed = false;
     this.downReason = 'connecting';
     this.prober.resume();
     await this.keeper.start();
@@ -182,8 +191,10 @@ export class MachineDriver implements Device {
   async close(): Promise<void> {
     this.prober.stop();
     this.stopHeartbeat();
+    this.closed = true;
     await this.keeper.close();
-    this.failPending(new MachineError(this.id, 'OFFLINE', `${this.id}: closed`));
+    this.failPending(new MachineError(this.id, 'OFFLINE', `${this.id}: closed`, { sent: 1 }));
+    for (const w of [...this.upWaiters]) w();
     this.downReason = 'closed';
     this.refresh();
   }
@@ -206,6 +217,7 @@ export class MachineDriver implements Device {
     const handle = Number(r.fields.card);
     if (!Number.isInteger(handle) || handle <= 0) throw new MachineError(this.id, 'ERROR', `${this.id}: FEED answered without a card handle`);
     if (r.fields.hopper !== undefined) this.hopper = Number(r.fields.hopper);
+    this.owned.add(handle);
     return handle;
   }
 
@@ -215,6 +227,7 @@ export class MachineDriver implements Device {
 
   async eject(handle: number, bin: 'GOOD' | 'REJECT', signal?: AbortSignal): Promise<void> {
     await this.command('EJECT', [handle, bin], this.timeouts.eject, signal, `ejecting card ${handle} to ${bin}`);
+    this.owned.delete(handle);
   }
 
   /** Strikes one line on the card at the embosser. Positions in mm are sent as mils. */
@@ -245,6 +258,7 @@ export class MachineDriver implements Device {
   /** Re-initialises the machine: every card in the path goes to the reject bin. */
   async reset(signal?: AbortSignal): Promise<void> {
     await this.command('RESET', [], this.timeouts.reset, signal, 'resetting');
+    this.owned.clear();
     await this.queryStatus(signal);
   }
 
@@ -310,17 +324,26 @@ export class MachineDriver implements Device {
     return { state: r.fields.state ?? 'READY', hopper: this.hopper ?? 0, faults: [...this.faults] };
   }
 
-  /** Queues a command behind the one in flight; fails at once when offline. */
+  /**
+   * Queues a command behind the one in flight. The signal cancels a command that has not gone out
+   * yet; once on the wire a command is always answered (or times out): the machine does it either
+   * way, and a station that stopped listening would not know where the card went.
+   *
+   * A caller with a signal (the engine) rides out a pulled cable: a command whose turn comes while
+   * the port is gone waits for it to come back, and one whose answer was lost with the cable is
+   * settled by asking the machine where the card is (lost-answer.ts). Without a signal (a panel
+   * command, the CLI) a command fails OFFLINE at once, as the person sees the machine offline.
+   */
   private command(cmd: string, args: Array<string | number>, timeoutMs: number, signal?: AbortSignal, doing?: string, text?: string): Promise<MachineReplyOk> {
     const run = async () => {
-      if (!this.keeper.isUp) throw new MachineError(this.id, 'OFFLINE', `${this.id}: offline (${this.downReason}); ${cmd} not sent`);
-      if (signal?.aborted) throw new MachineError(this.id, 'ERROR', `${this.id}: ${cmd} cancelled`);
+      if (signal?.aborted) throw this.notSent(cmd, 'cancelled');
+      if (!this.keeper.isUp && !signal) throw this.notSent(cmd, `offline (${this.downReason})`);
       if (doing) {
         this.busyWith = doing;
         this.refresh();
       }
       try {
-        const r = await this.sendNow(cmd, args, timeoutMs, text, signal);
+        const r = await this.ride(cmd, args, timeoutMs, signal, text);
         if (cmd !== 'STATUS' && cmd !== 'ID') this.lastProblem = null;
         return r;
       } finally {
@@ -334,16 +357,85 @@ export class MachineDriver implements Device {
     return p;
   }
 
-  private sendNow(cmd: string, args: Array<string | number>, timeoutMs: number, text?: string, signal?: AbortSignal): Promise<MachineReplyOk> {
+  /** Sends a command, through a pulled cable when there is a signal (see command()). */
+  private async ride(cmd: string, args: Array<string | number>, timeoutMs: number, signal: AbortSignal | undefined, text?: string): Promise<MachineReplyOk> {
+    /** The command went out and its answer was lost: what the machine did is asked before anything is sent again. */
+    let lost = false;
+    for (let attempt = 1; ; attempt++) {
+      if (!this.keeper.isUp) {
+        if (!signal) throw lost ? this.lostAnswer(cmd, `offline (${this.downReason})`) : this.notSent(cmd, `offline (${this.downReason})`);
+        await this.portUp(cmd, signal, lost);
+      }
+      let asking = lost;
+      let outcome: LostOutcome | null = null;
+      try {
+        if (lost) {
+          const st = await this.sendNow('STATUS', [], this.timeouts.identify);
+          this.applyStatus(st);
+          outcome = outcomeOfLost(cmd, args, st, this.owned, this.faults.has('JAM'));
+        }
+        if (!outcome || outcome.kind === 'resend') {
+          asking = false;
+          lost = false;
+          return await this.sendNow(cmd, args, timeoutMs, text);
+        }
+      } catch (e) {
+        // Only the cable going is ridden out (an OFFLINE of this driver), a few times in a row.
+        if (!signal || !(e instanceof MachineError) || e.code !== 'OFFLINE' || e.detail.sent === undefined || this.closed || attempt >= 5) throw e;
+        if (!asking) lost = e.detail.sent === 1;
+        continue;
+      }
+      if (outcome.kind === 'done') return outcome.reply;
+      throw new MachineError(this.id, outcome.jam ? 'JAM' : 'OFFLINE', `${this.id}: ${outcome.message}`, { sent: 1 });
+    }
+  }
+
+  /** Resolves when the port is up again; a stop (the signal) or closing the driver ends the wait. */
+  private portUp(cmd: string, signal: AbortSignal, lost: boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const end = () => {
+        this.upWaiters.delete(check);
+        signal.removeEventListener('abort', onAbort);
+      };
+      const check = () => {
+        if (this.closed) {
+          end();
+          reject(lost ? this.lostAnswer(cmd, 'closed') : this.notSent(cmd, 'closed'));
+        } else if (this.keeper.isUp) {
+          end();
+          resolve();
+        }
+      };
+      const onAbort = () => {
+        end();
+        reject(lost ? this.lostAnswer(cmd, 'cancelled while the port was away') : this.notSent(cmd, 'cancelled'));
+      };
+      if (signal.aborted) return onAbort();
+      this.upWaiters.add(check);
+      signal.addEventListener('abort', onAbort, { once: true });
+      check();
+    });
+  }
+
+  /** The command never went out (sent: 0): the machine did nothing for it. */
+  private notSent(cmd: string, why: string): MachineError {
+    return new MachineError(this.id, why === 'cancelled' ? 'ERROR' : 'OFFLINE', `${this.id}: ${why}; ${cmd} not sent`, { sent: 0 });
+  }
+
+  /** The command went out and its answer was lost: what the machine did is not known (sent: 1). */
+  private lostAnswer(cmd: string, why: string): MachineError {
+    return new MachineError(this.id, 'OFFLINE', `${this.id}: ${why}; the answer to ${cmd} was lost with the cable`, { sent: 1 });
+  }
+
+  /** One command on the wire, answered or timed out; nothing else is sent meanwhile. */
+  private sendNow(cmd: string, args: Array<string | number>, timeoutMs: number, text?: string): Promise<MachineReplyOk> {
     this.seq = this.seq >= MAX_SEQ ? 1 : this.seq + 1;
     const seq = this.seq;
     return new Promise<MachineReplyOk>((resolve, reject) => {
-      const onAbort = () => settle(() => reject(new MachineError(this.id, 'ERROR', `${this.id}: ${cmd} cancelled`)));
       const settle = (f: () => void) => {
         if (this.pending?.seq !== seq) return;
         clearTimeout(this.pending.timer);
         this.pending = null;
-        signal?.removeEventListener('abort', onAbort);
         f();
       };
       const timer = setTimeout(() => {
@@ -357,9 +449,8 @@ export class MachineDriver implements Device {
         resolve: (r) => settle(() => resolve(r)),
         reject: (e) => settle(() => reject(e)),
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.keeper.write(formatCommand(seq, cmd, args, text)).catch(() => {
-        settle(() => reject(new MachineError(this.id, 'OFFLINE', `${this.id}: could not send ${cmd}: the port is not writable`)));
+        settle(() => reject(new MachineError(this.id, 'OFFLINE', `${this.id}: could not send ${cmd}: the port is not writable`, { sent: 0 })));
       });
     });
   }

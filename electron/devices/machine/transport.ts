@@ -22,10 +22,11 @@ export class MachineTransport implements CardTransport {
   }
 
   async feed(ctx: { cardId: number; signal: AbortSignal }): Promise<number> {
-    // Once FEED is sent the machine takes a blank: giving up on its answer would leave that blank
-    // at the input with no record of it. A stop before the command still cancels it.
-    if (ctx.signal.aborted) throw new MachineError(this.machine.id, 'ERROR', `${this.machine.id}: FEED cancelled`);
-    const handle = await this.machine.feed();
+    // A stop cancels a FEED that has not gone out (waiting its turn, or for a pulled cable to come
+    // back); once sent, the driver waits for its answer whatever the signal says: the machine takes
+    // a blank either way, and giving up on the answer would leave that blank at the input unrecorded.
+    if (ctx.signal.aborted) throw new MachineError(this.machine.id, 'ERROR', `${this.machine.id}: FEED cancelled`, { sent: 0 });
+    const handle = await this.machine.feed(ctx.signal);
     this.cards.set(handle, ctx.cardId);
     return handle;
   }
