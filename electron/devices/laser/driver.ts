@@ -91,6 +91,8 @@ export class GrblLaser implements Device {
   private pollSince: number | null = null;
   private lastRx = 0;
   private recovering = 0;
+  /** Jobs handed over during a recovery, waiting for its end (see runJob). */
+  private recoveryWaiters: Array<() => void> = [];
   /** Where the job's last status report put the head, and since when it has been there. */
   private stallPos: readonly number[] | null = null;
   private stallSince = 0;
@@ -173,8 +175,42 @@ export class GrblLaser implements Device {
 
   // ---- operations ----
 
-  /** Streams a job's G-code; resolves when every line was accepted and the laser is idle again. */
-  runJob(gcode: readonly string[], opts: { signal?: AbortSignal; onProgress?: (acked: number, total: number) => void } = {}): Promise<JobResult> {
+  /**
+   * Streams a job's G-code; resolves when every line was accepted and the laser is idle again.
+   * A job handed over while the operator's recovery runs (soft reset, $X) waits for it to end: the
+   * panel shows busy meanwhile, which the line takes as ready, and the card must not pay for the
+   * lock the recovery is lifting.
+   */
+  async runJob(gcode: readonly string[], opts: { signal?: AbortSignal; onProgress?: (acked: number, total: number) => void } = {}): Promise<JobResult> {
+    while (this.recovering) await this.recovered(opts.signal);
+    return this.startJob(gcode, opts);
+  }
+
+  /** Resolves when no recovery runs any more; the signal cancels the wait (the job never started). */
+  private recovered(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.recoveryWaiters = this.recoveryWaiters.filter((w) => w !== done);
+        reject(new LaserError(this.id, 'ERROR', `${this.id}: job cancelled before it started`));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.recoveryWaiters.push(done);
+    });
+  }
+
+  /** One recovery (or homing) ended: jobs that waited for the last one go on. */
+  private endRecovery(): void {
+    this.recovering--;
+    this.refresh();
+    if (!this.recovering) for (const w of this.recoveryWaiters.splice(0)) w();
+  }
+
+  private startJob(gcode: readonly string[], opts: { signal?: AbortSignal; onProgress?: (acked: number, total: number) => void }): Promise<JobResult> {
     const ready = this.checkReady('the job');
     if (ready) return Promise.reject(ready);
     if (this.job) return Promise.reject(new LaserError(this.id, 'ERROR', `${this.id}: a job is already running`));
@@ -287,8 +323,7 @@ export class GrblLaser implements Device {
       this.problem = null;
       await this.queryReport();
     } finally {
-      this.recovering--;
-      this.refresh();
+      this.endRecovery();
     }
   }
 
@@ -318,8 +353,7 @@ export class GrblLaser implements Device {
       this.problem = null;
       await this.queryReport();
     } finally {
-      this.recovering--;
-      this.refresh();
+      this.endRecovery();
     }
   }
 

@@ -70,10 +70,6 @@ export const GATED: Partial<Record<EventKind, string>> = {
   // Seen on main with items 1 and 4 in, seeds 800–809: cards behind the one at the faulted step
   // fail MACHINE_ERROR / MACHINE_COVER_OPEN.
   cover: 'item 1 (only the card at the faulted step can fail) and item 4',
-  // Seen on main (items 1 and 2 in), seed 489 of the 500: one alarm, two cards fail LASER_ALARM.
-  // The card behind waits for the laser; the operator presses unlock on the panel (the driver's
-  // soft reset + $X), the card behind starts its job during that recovery and is spoiled too.
-  laserAlarm: 'item 1 (only the card at the faulted step can fail) with the laser recovery of item 2',
 };
 
 /**
