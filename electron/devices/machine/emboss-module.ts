@@ -49,8 +49,10 @@ export function createEmbossModule(machine: MachineDriver, opts: EmbossModuleOpt
         const reason = machineReason(e);
         const message = e instanceof MachineError ? e.message : REASONS[reason].summary;
         ctx.note({ embossLinesStruck: struck, embossLines: jobs.length });
-        // A struck line cannot be struck again, and a jammed card left the path: never retry those.
-        const retryable = struck === 0 && reason !== 'MACHINE_JAM';
+        // A struck line cannot be struck again, a jammed card left the path, and a strike whose
+        // answer the cable took may have been struck (detail sent: 1): never retry those.
+        const lost = e instanceof MachineError && e.detail.sent === 1;
+        const retryable = struck === 0 && reason !== 'MACHINE_JAM' && !lost;
         return { ok: false, reason, message, retryable };
       }
     },

@@ -106,11 +106,31 @@ test('maps jam, cover, offline and timeout to their reasons', async () => {
     await r.machine.close();
   }
   {
+    // A strike whose turn comes while the cable is out never went out: it waits for the cable (issue 11 item 1).
     const r = await rig();
     await atEmbosser(r);
     r.emulator.unplug();
+    setTimeout(() => r.emulator.plug(), 30);
+    const out = await mod(r).run(stepContext());
+    assert.equal(out.ok, true);
+    await r.machine.close();
+  }
+  {
+    // One on the wire when the cable went may or may not be struck: MACHINE_OFFLINE, not retryable.
+    const r = await rig();
+    await atEmbosser(r);
+    const e = r.emulator as unknown as { execute(c: { cmd: string }): Promise<string> };
+    const execute = e.execute.bind(r.emulator);
+    e.execute = async (c) => {
+      if (c.cmd === 'EMBOSS') {
+        r.emulator.unplug();
+        setTimeout(() => r.emulator.plug(), 20);
+      }
+      return execute(c);
+    };
     const out = await mod(r).run(stepContext());
     assert.equal(!out.ok && out.reason, 'MACHINE_OFFLINE');
+    assert.equal(!out.ok && out.retryable, false);
     await r.machine.close();
   }
   {
