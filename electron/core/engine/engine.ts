@@ -177,6 +177,8 @@ export class Engine {
   stop(): EngineStatus {
     if (!this.running) return this.status();
     this.stopAfterStep = true;
+    // Why the line paused (a device refusal, N failures in a row) is no longer the line's state.
+    this.message = null;
     this.stopMoves.abort(new StopRequested('OPERATOR_STOP'));
     this.setState(this.inFlight.size ? 'stopping' : 'stopped');
     this.d.log({ type: 'engine.stop', severity: 'warn', outcome: 'success', message: 'stop requested: cards in flight stop after their current step' });

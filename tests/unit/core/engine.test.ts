@@ -250,3 +250,24 @@ test('stop ends a move that waits (e.g. for the operator in manual mode): the ca
   assert.deepEqual(store.page({ batchId: 'B', states: ['failed'], offset: 0, limit: 5 }).rows.map((r) => r.reason), ['OPERATOR_STOP']);
   assert.equal(store.counts('B').queued, 1);
 });
+
+test('the reason a line paused is not shown once it is stopped: a machine BUSY pause, then Stop, leaves no message (issue 13 item 9)', async () => {
+  class BusyOnce extends DirectTransport {
+    n = 0;
+    override async moveTo() {
+      // Three cards in a row refused BUSY: the line pauses with that reason.
+      if (++this.n <= 3) throw new DeviceError('machine', 'BUSY', 'BUSY: a card is still at the input');
+    }
+  }
+  const ok = fakeModule('emboss', () => ({ ok: true }));
+  const a = setup(6, { emboss: ok }, product(['emboss']), new BusyOnce());
+  a.engine.start('B');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(a.engine.status().state, 'paused');
+  assert.match(a.engine.status().message ?? '', /BUSY/);
+  a.engine.stop();
+  await a.engine.idle();
+  assert.equal(a.engine.status().state, 'stopped');
+  assert.equal(a.engine.status().message, null, 'the pause reason went with the pause');
+  assert.equal(a.statuses.at(-1)!.message, null, 'and the screen was told');
+});

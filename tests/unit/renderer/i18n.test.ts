@@ -54,3 +54,12 @@ test('no catalogue string is empty and placeholders are well formed', () => {
     for (const m of v.match(/\{[^}]*\}/g) ?? []) assert.match(m, /^\{\w+\}$/, k);
   }
 });
+
+test('a failure reason reads the same on screen as in the PDF and CSV exports (issue 13 item 8)', async () => {
+  const { reasonText: exportText } = await import('../../../electron/core/reports/format');
+  const differ = REASON_CODES.filter((code) => reasonText(code)!.summary !== exportText(code)).map((code) => `${code}: screen "${reasonText(code)!.summary}" / export "${exportText(code)}"`);
+  assert.deepEqual(differ, []);
+  const { REASONS } = await import('../../../shared/domain/reasons');
+  // The CLI and the log use the same words and actions as the screen.
+  assert.deepEqual(REASON_CODES.filter((code) => reasonText(code)!.action !== REASONS[code].action), []);
+});

@@ -45,7 +45,7 @@ test('batch CSV: header, equation, reasons, masked spoiled cards, sign-offs or N
   assert.match(text, /\r\nBatch,B-7\r\n/);
   assert.match(text, /\r\nIssued from vault,7\r\nGood \(passed\),4\r\nSpoiled \(failed, rejected, reworked\)|"Spoiled \(failed, rejected, reworked\)",1/);
   assert.match(text, /\r\nResult,BALANCED\r\n/);
-  assert.match(text, /\r\nMSR_WRITE_ERROR,The stripe encoder reported a write error,1\r\n/);
+  assert.match(text, /\r\nMSR_WRITE_ERROR,The stripe encoder could not write the stripe,1\r\n/);
   assert.match(text, /\r\noperator,Olga Operator,olga,operator,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC,yes,\d+,[0-9a-f]{64}\r\n/);
   assert.match(text, /\r\nreviewer,NOT SIGNED,/);
   assert.ok(text.includes(r.logHead.hash));
