@@ -13,6 +13,19 @@ export interface RecoveredCard {
   step: string | null;
   slot: number | null;
   lastAction: string | null;
+  last: JournalEntry | null;
+}
+
+export interface JournalEntry {
+  step: string;
+  phase: 'intent' | 'result';
+  ok: boolean | null;
+  reason: string | null;
+}
+
+/** The journal's last entry as the contract carries it (ok as a boolean). */
+export function journalEntry(j: { step: string; phase: string; ok: number | null; reason: string | null } | null): JournalEntry | null {
+  return j ? { step: j.step, phase: j.phase === 'result' ? 'result' : 'intent', ok: j.ok == null ? null : j.ok === 1, reason: j.reason } : null;
 }
 
 export function recoverInterrupted(store: CardStore, log: (e: AuditEntryInput) => void): RecoveredCard[] {
@@ -33,7 +46,7 @@ export function recoverInterrupted(store: CardStore, log: (e: AuditEntryInput) =
       const message = `the station stopped while this card was ${c.step ? `at ${c.step}` : 'in progress'}${lastAction ? `; last action: ${lastAction}` : ''}`;
       store.transition(c.id, 'failed', { reason: 'INTERRUPTED', message });
       log({ ...base, type: 'card.interrupted', severity: 'error', outcome: 'failure', message: `card ${c.record_id}: ${message}` });
-      out.push({ cardId: c.id, batchId: c.batch_id, recordId: c.record_id, maskedPan: c.masked_pan, step: c.step, slot: c.slot, lastAction });
+      out.push({ cardId: c.id, batchId: c.batch_id, recordId: c.record_id, maskedPan: c.masked_pan, step: c.step, slot: c.slot, lastAction, last: journalEntry(j) });
     })();
   }
   return out;

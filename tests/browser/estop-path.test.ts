@@ -60,7 +60,9 @@ test('emergency stop → the cards in the path are named → clear the path → 
     const rec = (await rows.nth(i).getAttribute('data-record')) ?? '';
     const masked = station.store.db.prepare('SELECT masked_pan FROM cards WHERE record_id = ? ORDER BY id DESC LIMIT 1').pluck().get(rec) as string;
     assert.ok(text.includes(rec) && text.includes(masked), `record and masked PAN shown: ${text}`);
-    assert.match(text, /EMERGENCY_STOP/);
+    // The reason and the place in words, not the code nor a 0-based slot.
+    assert.match(text, /Emergency stop/);
+    assert.doesNotMatch(text, /EMERGENCY_STOP|slot \d/);
     assert.ok(!/\d{13,19}/.test(text), 'no full PAN on the screen');
   }
   assert.equal(await page.getByRole('button', { name: /^Start/ }).isDisabled(), true, 'Start is locked while cards are in the path');

@@ -29,4 +29,12 @@ export const enSupervision = {
   'decide.stoppedUnknown': 'Stopped before its first step · record {position} of the batch',
   'decide.where.chip': 'Chip head {n}',
   'decide.where.unit': '{step} (unit {n})',
+
+  'recovery.step.move': 'Moving the card to {step}',
+  'recovery.step.clear': 'Clearing the path',
+  'recovery.whereDevice': '{where} — {device}',
+  'recovery.last.intent': '{step} had started; no result was recorded',
+  'recovery.last.ok': '{step} done',
+  'recovery.last.failed': '{step} failed: {reason}',
+  'recovery.waitingAbove': 'They include the cards listed above.',
 } as const;

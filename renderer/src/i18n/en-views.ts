@@ -148,7 +148,6 @@ export const enManual = {
   'recovery.col.where': 'Where it was',
   'recovery.col.last': 'Last known action',
   'recovery.col.state': 'State now',
-  'recovery.where': '{step}, slot {slot} ({device})',
   'recovery.unknown': 'unknown',
   'recovery.waiting': '{count} interrupted card(s) wait for a decision',
   'recovery.truncated': 'More interrupted cards wait than are listed here.',

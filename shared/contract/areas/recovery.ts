@@ -17,8 +17,10 @@ export const RecoveredCardSchema = z.object({
   step: z.string().nullable(),
   slot: z.number().int().nullable(),
   deviceId: z.string().nullable(),
-  /** The journal's last entry for the card, in words (e.g. "magstripe intent (no result recorded)"). */
+  /** The journal's last entry for the card, in words for the CLI and the log (e.g. "magstripe intent (no result recorded)"). */
   lastAction: z.string().nullable(),
+  /** The same entry as data, for the screen to word from its catalogue: the step (or "move:chip", "feed", "eject", "clear"), intent or result, and the result. */
+  last: z.object({ step: z.string(), phase: z.enum(['intent', 'result']), ok: z.boolean().nullable(), reason: z.string().nullable() }).nullable(),
   /** The card's state now: failed while it waits for a decision, then rejected or reworked. */
   state: CardStateSchema,
 });

@@ -25,6 +25,8 @@ export interface FakeStationOptions {
   logEntries?: number;
   /** Answers log.query instead of the in-memory log (e.g. a real audit log for a bench). */
   logQuery?: (input: any) => unknown;
+  /** What recovery.status answers (default: nothing was interrupted). */
+  recovery?: { recovered: unknown[]; awaitingDecision: unknown[] };
 }
 
 const USERS: Record<string, { password: string; displayName: string; role: 'operator' | 'supervisor' | 'administrator' }> = {
@@ -197,7 +199,7 @@ export async function startFakeStation(o: FakeStationOptions) {
       { id: 'laser', kind: 'laser', name: 'Laser', state: 'offline', message: 'No answer on /dev/ttyUSB2', action: 'Check the laser cable and power', since: Date.now() },
     ],
     'manual.pending': () => ({ manual: false, prompts: [] }),
-    'recovery.status': () => ({ startedAt: Date.now(), recovered: [], awaitingDecision: [], truncated: false }),
+    'recovery.status': () => ({ startedAt: Date.now(), recovered: [], awaitingDecision: [], ...o.recovery, truncated: false }),
     'recovery.path': () => ({ cards: [], clearBy: 'machine' }),
     'recovery.clearPath': () => ({ cards: [], clearBy: 'machine' }),
     'log.query': (i) => {

@@ -28,6 +28,9 @@ test('recovery.status: the cards found in progress at the start, where they were
       [c3.id, c3.record_id, 'feed', null, null, null, 'failed'],
     ]);
     assert.deepEqual(st.awaitingDecision.map((c) => c.cardId), [c2.id, c3.id]);
+    // The same entry as data, for the screen's own words.
+    assert.deepEqual(st.recovered.map((c) => c.last), [{ step: 'magstripe', phase: 'intent', ok: null, reason: null }, null]);
+    assert.deepEqual(st.awaitingDecision[0].last, { step: 'magstripe', phase: 'intent', ok: null, reason: null });
     for (const c of [...st.recovered, ...st.awaitingDecision]) assert.match(c.maskedPan, /^492181\*+\d{4}$/);
     assert.ok(!st.recovered.some((c) => c.cardId === c1.id), 'a card that was not in progress is not recovered');
 

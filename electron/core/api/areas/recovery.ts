@@ -3,6 +3,7 @@ import type { AreaDeps, HandlersFor } from '../area';
 import type { Station } from '../../station';
 import type { CardDbRow } from '../../store/card-store';
 import { CallRefused } from '../dispatch';
+import { journalEntry } from '../../recovery';
 
 // Handlers of the recovery calls. Viewing needs batch.run, not card.decide: the operator at the
 // line is the one who takes the interrupted cards out of the devices, so they must see where
@@ -24,7 +25,7 @@ function describeLast(station: Station, cardId: number): string | null {
 function fromRow(station: Station, c: CardDbRow): RecoveredCardDto {
   return {
     cardId: c.id, batchId: c.batch_id, recordId: c.record_id, attempt: c.attempt, maskedPan: c.masked_pan,
-    step: c.step, slot: c.slot, deviceId: deviceAt(station, c.step, c.slot), lastAction: describeLast(station, c.id), state: c.state,
+    step: c.step, slot: c.slot, deviceId: deviceAt(station, c.step, c.slot), lastAction: describeLast(station, c.id), last: journalEntry(station.store.lastJournal(c.id)), state: c.state,
   };
 }
 
@@ -62,7 +63,7 @@ export function recoveryHandlers(d: AreaDeps): HandlersFor<typeof RECOVERY_CALLS
       const recovered = station.recovered.map((r) => {
         const now = station.store.card(r.cardId);
         // Where the card was and what was last done come from the moment of recovery, not from now.
-        return { ...fromRow(station, now), step: r.step, slot: r.slot, deviceId: deviceAt(station, r.step, r.slot), lastAction: r.lastAction };
+        return { ...fromRow(station, now), step: r.step, slot: r.slot, deviceId: deviceAt(station, r.step, r.slot), lastAction: r.lastAction, last: r.last };
       });
       const rows = station.store.db
         .prepare("SELECT * FROM cards WHERE state = 'failed' AND reason = 'INTERRUPTED' ORDER BY id LIMIT ?")

@@ -5,6 +5,9 @@ import { useStores } from '../../components/context';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Icon } from '../../components/Icon';
 import { describeError, type ShownError } from '../../station/errors';
+import type { DeviceStatus } from '../../../../shared/domain/device';
+import { whereText } from '../recovery/recovery-text';
+import { reasonText } from '../../i18n/reasons';
 import { t } from '../../i18n/t';
 
 type PathStatus = CallOutput<'recovery.path'>;
@@ -15,7 +18,8 @@ type PathStatus = CallOutput<'recovery.path'>;
  * or (manual mode) the operator confirms each card taken out. Start stays refused until then.
  */
 export function PathPanel() {
-  const { api, engine } = useStores();
+  const { api, engine, devices: deviceStore } = useStores();
+  const devices = useStore(deviceStore, (s) => s.list);
   const count = useStore(engine, (s) => s.status?.pathCards ?? 0);
   const rev = useStore(engine, (s) => s.status?.rev ?? 0);
   const [path, setPath] = useState<PathStatus | null>(null);
@@ -69,8 +73,8 @@ export function PathPanel() {
             {path.cards.map((c) => (
               <tr key={c.cardId} data-record={c.recordId} data-testid="path-card">
                 <td className="mono">{t('path.card', { record: c.recordId, pan: c.maskedPan })}</td>
-                <td>{whereText(c.step, c.slot, c.deviceId)}</td>
-                <td>{c.reason ?? t('recovery.unknown')}</td>
+                <td>{pathWhere(c.step, c.slot, c.deviceId, devices)}</td>
+                <td>{reasonText(c.reason)?.summary ?? t('recovery.unknown')}</td>
                 {path.clearBy === 'by-hand' && (
                   <td>
                     <button type="button" className="btn" disabled={busy} onClick={() => void clear(c.cardId)}>
@@ -94,9 +98,8 @@ export function PathPanel() {
   );
 }
 
-function whereText(step: string | null, slot: number | null, device: string | null): string {
-  if (!step) return t('recovery.unknown');
+function pathWhere(step: string | null, slot: number | null, device: string | null, devices: readonly DeviceStatus[]): string {
   if (step === 'feed') return t('path.where.input');
   if (step === 'eject') return t('path.where.exit');
-  return t('recovery.where', { step, slot: slot ?? '—', device: device ?? t('recovery.unknown') });
+  return whereText(step, slot, device, devices);
 }

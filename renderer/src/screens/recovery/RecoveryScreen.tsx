@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { CallOutput } from '../../../../shared/contract/channels';
 import type { RecoveredCardDto } from '../../../../shared/contract/areas/recovery';
 import { useStores } from '../../components/context';
@@ -7,17 +8,23 @@ import { CardStateBadge } from '../../components/StatusBadge';
 import { Empty, Loading } from '../../components/States';
 import { describeError, type ShownError } from '../../station/errors';
 import { formatTimestamp } from '../../format/format';
+import { lastText, whereText } from './recovery-text';
 import { t } from '../../i18n/t';
 
 /** After a crash: the card that was in each module, what the journal knows of it, and the way
  * to the decision queue where interrupted cards are rejected or reworked. */
 export function RecoveryScreen() {
-  const { api, ui } = useStores();
+  const { api, ui, devices } = useStores();
   const [status, setStatus] = useState<CallOutput<'recovery.status'> | null>(null);
   const [error, setError] = useState<ShownError | null>(null);
   useEffect(() => {
     api.call('recovery.status', {}).then(setStatus, (e) => setError(describeError(t('recovery.failed'), e)));
-  }, [api]);
+    // Devices by name, for where each card was.
+    void devices.getState().load();
+  }, [api, devices]);
+  // A card recovered at this start that still waits is in the first table already: not twice.
+  const shown = new Set(status?.recovered.map((r) => r.cardId));
+  const others = status?.awaitingDecision.filter((r) => !shown.has(r.cardId)) ?? [];
   return (
     <section className="panel recovery" aria-labelledby="recovery-title" data-testid="recovery-screen">
       <h1 id="recovery-title" className="h2">
@@ -36,7 +43,8 @@ export function RecoveryScreen() {
         <>
           <h2>{t('recovery.waiting', { count: status.awaitingDecision.length })}</h2>
           {status.truncated && <p className="notice">{t('recovery.truncated')}</p>}
-          <CardTable rows={status.awaitingDecision} />
+          {others.length < status.awaitingDecision.length && <p>{t('recovery.waitingAbove')}</p>}
+          {others.length > 0 && <CardTable rows={others} />}
         </>
       )}
       <button type="button" className="btn btn-primary btn-large" onClick={() => ui.getState().setScreen('supervisor')}>
@@ -47,6 +55,7 @@ export function RecoveryScreen() {
 }
 
 function CardTable({ rows }: { rows: RecoveredCardDto[] }) {
+  const devices = useStore(useStores().devices, (s) => s.list);
   return (
     <div className="table-wrap">
       <table className="log-table">
@@ -64,8 +73,8 @@ function CardTable({ rows }: { rows: RecoveredCardDto[] }) {
               <td className="mono">
                 {r.batchId} · {r.recordId} · {r.maskedPan}
               </td>
-              <td>{r.step ? t('recovery.where', { step: r.step, slot: r.slot ?? '—', device: r.deviceId ?? t('recovery.unknown') }) : t('recovery.unknown')}</td>
-              <td>{r.lastAction ?? t('recovery.unknown')}</td>
+              <td>{whereText(r.step, r.slot, r.deviceId, devices)}</td>
+              <td>{lastText(r.last)}</td>
               <td>
                 <CardStateBadge state={r.state} />
               </td>
