@@ -8,7 +8,7 @@ import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 const E = './electron';
 // Everything a layer could import, by the row it belongs to.
-const CORE = `${E}/core`, DEVICES = `${E}/devices`, SIM = `${E}/sim`, BRIDGE = `${E}/bridge`, CLI = `${E}/cli`, IPC = `${E}/ipc`, WIRING = `${E}/wiring`;
+const CORE = `${E}/core`, DEVICES = `${E}/devices`, SIM = `${E}/sim`, BRIDGE = `${E}/bridge`, CLI = `${E}/cli`, IPC = `${E}/ipc`, WIRING = `${E}/wiring`, FLOOR = `${E}/floor`;
 const BOOT = `${E}/boot.ts`, MAIN = `${E}/main.ts`, PRELOAD = `${E}/preload.ts`, THREADPOOL = `${E}/threadpool.ts`;
 const APP_GLUE = [MAIN, PRELOAD, IPC, `${E}/window.ts`, `${E}/renderer-protocol.ts`, `${E}/csp.ts`];
 const UI = './renderer';
@@ -17,15 +17,16 @@ const NOT_PRODUCT = ['./tests', './bench', './scripts'];
 const zone = (target, from, why) => ({ target, from: [...new Set(from)], message: `${why} (docs/ARCHITECTURE.md, Layout)` });
 const ZONES = [
   zone('./shared', [E, UI, ...NOT_PRODUCT], 'shared/ imports only shared/ and zod'),
-  zone(DEVICES, [CORE, SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'drivers import only shared/ and Node: never the core, the simulators or the UI'),
-  zone(SIM, [CORE, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'simulators import only shared/ and electron/devices/'),
-  zone(CORE, [SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'the core imports only shared/, electron/devices/ and Node'),
+  zone(DEVICES, [CORE, FLOOR, SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'drivers import only shared/ and Node: never the core, the simulators or the UI'),
+  zone(SIM, [CORE, FLOOR, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'simulators import only shared/ and electron/devices/'),
+  zone(CORE, [FLOOR, SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'the core imports only shared/, electron/devices/ and Node'),
+  zone(FLOOR, [DEVICES, SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, ...APP_GLUE], 'the floor imports shared/, the core (batch checks, record vault), Node and pg: never a device, a simulator or the app'),
   zone(WIRING, [BRIDGE, CLI, IPC, BOOT, UI, ...APP_GLUE], 'wiring/ imports the core, the drivers and the simulators'),
   zone(BOOT, [BRIDGE, CLI, IPC, SIM, UI, ...APP_GLUE], 'boot.ts imports the core and wiring/'),
-  zone(BRIDGE, [CLI, IPC, WIRING, BOOT, SIM, DEVICES, UI, MAIN, PRELOAD], 'the bridge imports the core'),
+  zone(BRIDGE, [CLI, IPC, WIRING, BOOT, SIM, DEVICES, FLOOR, UI, MAIN, PRELOAD], 'the bridge imports the core'),
   zone(CLI, [IPC, UI, MAIN, PRELOAD], 'the CLI imports the core, wiring, sim and the bridge'),
-  zone([MAIN, IPC, `${E}/window.ts`, `${E}/renderer-protocol.ts`], [CLI, SIM, DEVICES, BRIDGE, UI], 'the Electron main process imports the core, wiring/, boot.ts and shared/ (the demo writer is wiring/demo.ts)'),
-  zone(PRELOAD, [CORE, DEVICES, SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, MAIN], 'the preload imports only shared/'),
+  zone([MAIN, IPC, `${E}/window.ts`, `${E}/renderer-protocol.ts`], [CLI, SIM, DEVICES, BRIDGE, FLOOR, UI], 'the Electron main process imports the core, wiring/, boot.ts and shared/ (the demo writer is wiring/demo.ts)'),
+  zone(PRELOAD, [CORE, FLOOR, DEVICES, SIM, BRIDGE, CLI, IPC, WIRING, BOOT, UI, MAIN], 'the preload imports only shared/'),
   zone(THREADPOOL, [E, './shared', UI], 'threadpool.ts imports nothing: it must run before any module that starts a thread'),
   zone(UI, [E, ...NOT_PRODUCT], 'the renderer imports only shared/: it talks to window.station, never a device or the core'),
 ];

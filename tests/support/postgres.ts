@@ -1,0 +1,126 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, chownSync, existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+// A real, throw-away PostgreSQL 15 for the floor's tests: initdb + pg_ctl in a temporary
+// directory on a free loopback port, stopped and deleted afterwards. PostgreSQL refuses to run
+// as root, so under root (CI) the cluster belongs to the `postgres` user the Debian package
+// creates and its programs run through runuser; otherwise they run as the current user.
+// Connections over TCP need a password (scram-sha-256) as on a real floor, so the tests
+// exercise the stations' credentials; the superuser's password is in the pwfile given to initdb.
+export const PG_BIN = process.env.PERSO_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const SUPERUSER = 'floor_admin';
+
+export interface TestPostgres {
+  host: string;
+  port: number;
+  dir: string;
+  superuser: { user: string; password: string };
+  /** A URL for `user` on `database` (the superuser's by default). */
+  url(database: string, user?: string, password?: string): string;
+  /** A new, empty database owned by the superuser. */
+  createDatabase(name: string): Promise<string>;
+  /** Runs SQL as the superuser on a database (set-up of a test). */
+  admin<T extends pg.QueryResultRow = pg.QueryResultRow>(database: string, sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function asOwner(): { prefix: string[]; uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  return { prefix: ['runuser', '-u', 'postgres', '--'], uid, gid };
+}
+
+function run(owner: ReturnType<typeof asOwner>, cmd: string, args: string[]): void {
+  const argv = owner ? [...owner.prefix, join(PG_BIN, cmd), ...args] : [join(PG_BIN, cmd), ...args];
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: '/' });
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || r.error?.message || '').trim()}`);
+}
+
+export async function startPostgres(name = 'floor'): Promise<TestPostgres> {
+  if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error(`PostgreSQL 15 is not installed (${PG_BIN}/initdb); apt-get install postgresql-15`);
+  const owner = asOwner();
+  const dir = mkdtempSync(join(tmpdir(), `perso-pg-${name}-`));
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  const password = `pw-${process.pid}-${Date.now()}`;
+  const pwfile = join(dir, 'pwfile');
+  writeFileSync(pwfile, password + '\n', { mode: 0o600 });
+  if (owner) chownSync(pwfile, owner.uid, owner.gid);
+  const data = join(dir, 'data');
+  // --no-sync and fsync=off: a throw-away cluster for behaviour tests, never for durability figures.
+  run(owner, 'initdb', ['-D', data, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  let port = 0;
+  // The port is free when asked, not necessarily when the server binds it: try again on a clash.
+  for (let attempt = 0; ; attempt++) {
+    port = await freePort();
+    try {
+      run(owner, 'pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`, 'start']);
+      break;
+    } catch (e) {
+      if (attempt >= 2) throw new Error(`${(e as Error).message}\n${existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').slice(-2000) : ''}`);
+    }
+  }
+  const host = '127.0.0.1';
+  const url = (database: string, user = SUPERUSER, pw = password) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@${host}:${port}/${encodeURIComponent(database)}`;
+  const admin = async <T extends pg.QueryResultRow>(database: string, sql: string, params?: unknown[]) => {
+    const c = new pg.Client({ connectionString: url(database) });
+    await c.connect();
+    try {
+      return await c.query<T>(sql, params);
+    } finally {
+      await c.end();
+    }
+  };
+  let stopped = false;
+  // A test process that ends without calling stop() (a failed before(), an uncaught error) must
+  // not leave a server running: stopped synchronously on exit.
+  const onExit = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      run(owner, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+  return {
+    host,
+    port,
+    dir,
+    superuser: { user: SUPERUSER, password },
+    url,
+    admin,
+    async createDatabase(db: string) {
+      await admin('postgres', `CREATE DATABASE "${db.replace(/"/g, '')}"`);
+      return url(db);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      process.off('exit', onExit);
+      // immediate: nothing here is worth a checkpoint.
+      try {
+        run(owner, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
