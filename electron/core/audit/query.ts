@@ -109,7 +109,10 @@ function fromClause(plan: Plan): { from: string; seq: string; lead: unknown[] } 
       lead: [plan.match],
     };
   }
-  return { from: `audit_search AS s CROSS JOIN audit_log AS l ON l.seq = s.seq WHERE s.seq >= ? AND s.seq <= ?${and}`, seq: 's.seq', lead: [] };
+  // On generated columns (schema v3) the planner takes the user index alone for user + type and
+  // then decodes every entry of that user (0.4 s over a million entries against 0.4 ms): named here.
+  const hint = plan.where.includes('s.user = ?') && plan.where.includes('s.type = ?') ? ' INDEXED BY audit_search_user_type' : '';
+  return { from: `audit_search AS s${hint} CROSS JOIN audit_log AS l ON l.seq = s.seq WHERE s.seq >= ? AND s.seq <= ?${and}`, seq: 's.seq', lead: [] };
 }
 
 function runPage(db: Database, plan: Plan, lo: number, hi: number, n: number): DbRow[] {

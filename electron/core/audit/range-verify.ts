@@ -35,6 +35,8 @@ export interface RangesIntact {
   headHash: string;
   /** The hash of the entry before the head (a classification input for what comes after). */
   prevHeadHash: string;
+  /** The first entry whose search or text index rows are wrong, if any (index-check.ts). */
+  indexBreak: number | null;
 }
 
 /**
@@ -88,7 +90,8 @@ export function verifyRanges(db: Database, start: RangeStart, tagBytes: number, 
     for (let i = 1; i < answers.length; i++) if (answers[i].startHash !== answers[i - 1].lastHash) return null;
     const last = answers[answers.length - 1];
     if (!last.lastHash || !last.prevLastHash) return null;
-    return { headSeq: start.lastSeq, headHash: last.lastHash, prevHeadHash: last.prevLastHash };
+    const breaks = answers.map((a) => a.indexBreak).filter((b): b is number => b != null);
+    return { headSeq: start.lastSeq, headHash: last.lastHash, prevHeadHash: last.prevLastHash, indexBreak: breaks.length ? Math.min(...breaks) : null };
   } catch {
     return null;
   } finally {

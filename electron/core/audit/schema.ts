@@ -1,5 +1,6 @@
 import type { Migration } from '../store/migrate';
 import { CHAIN_COLUMNS, CHAIN_TAG } from './chain';
+import { HEAD_ELEMENTS } from './search-head';
 
 // The audit log's tables. The chained record (audit_log in v1, audit_chain since v2) carries
 // nothing but its primary key, so an append costs one hash and one plain insert. Searching goes through audit_search (a
@@ -50,6 +51,61 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_chain
 WHEN OLD.seq > coalesce((SELECT max(last_seq) FROM audit_archive), 0)
 BEGIN SELECT RAISE(ABORT, 'audit log is append-only: only archived entries can be removed'); END;
 `;
+
+// v3: the search index no longer holds copies of the filter columns that could be edited apart
+// from the entry (an edited audit_search.type hid a card.failed entry from `--type card.failed`
+// while verify said intact). It holds the head of the entry's hashed bytes (search-head.ts: the
+// tag and the array's elements up to masked_pan), and every filter column is a generated column
+// decoding it exactly as the audit_log view decodes the entry; the indexes are on those columns,
+// so SQLite keeps them true to the head. A head that is not a complete array of HEAD_ELEMENTS
+// elements decodes as blanks with ts 0. verify compares each head byte for byte with the entry
+// (one compare, whatever column was edited), looks for ts 0 through the ts index, and checks this
+// very definition in sqlite_schema, so a redefined column is found too.
+const D = (i: number) => `sj ->> ${i}`;
+const HEAD_JSON = `(CAST(substr(head, ${TAG_LEN + 1}) AS TEXT) || ']')`;
+export const SEARCH_TABLE = `CREATE TABLE audit_search (
+  seq INTEGER PRIMARY KEY,
+  head BLOB NOT NULL,
+  sj TEXT AS (CASE WHEN json_valid(${HEAD_JSON}) AND json_array_length(${HEAD_JSON}) = ${HEAD_ELEMENTS} THEN ${HEAD_JSON} ELSE '[]' END) VIRTUAL,
+  ts INTEGER AS (coalesce(${D(1)}, 0)) VIRTUAL,
+  type TEXT AS (coalesce(${D(2)}, '')) VIRTUAL,
+  severity TEXT AS (coalesce(${D(3)}, '')) VIRTUAL,
+  outcome TEXT AS (coalesce(${D(4)}, '')) VIRTUAL,
+  user TEXT AS (${D(5)}) VIRTUAL,
+  resource TEXT AS (${D(7)}) VIRTUAL,
+  batch_id TEXT AS (${D(8)}) VIRTUAL,
+  card_id INTEGER AS (${D(9)}) VIRTUAL,
+  record_id TEXT AS (${D(10)}) VIRTUAL,
+  masked_pan TEXT AS (${D(11)}) VIRTUAL
+)`;
+const SEARCH_INDEXES = `
+CREATE INDEX audit_search_ts ON audit_search(ts);
+CREATE INDEX audit_search_type ON audit_search(type);
+CREATE INDEX audit_search_error ON audit_search(severity) WHERE severity = 'error';
+CREATE INDEX audit_search_warn ON audit_search(severity) WHERE severity = 'warn';
+CREATE INDEX audit_search_failure ON audit_search(outcome) WHERE outcome = 'failure';
+CREATE INDEX audit_search_user ON audit_search(user) WHERE user IS NOT NULL;
+CREATE INDEX audit_search_resource ON audit_search(resource) WHERE resource IS NOT NULL;
+CREATE INDEX audit_search_batch ON audit_search(batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX audit_search_card ON audit_search(card_id) WHERE card_id IS NOT NULL;
+CREATE INDEX audit_search_record ON audit_search(record_id) WHERE record_id IS NOT NULL;
+CREATE INDEX audit_search_pan ON audit_search(masked_pan) WHERE masked_pan IS NOT NULL;
+CREATE INDEX audit_search_user_type ON audit_search(user, type) WHERE user IS NOT NULL;
+CREATE INDEX audit_search_batch_type ON audit_search(batch_id, type) WHERE batch_id IS NOT NULL;
+CREATE INDEX audit_search_batch_user ON audit_search(batch_id, user) WHERE batch_id IS NOT NULL;
+`;
+// The heads are cut by the indexer (search-head.ts, in JavaScript: SQL cannot find the twelfth
+// element's end), so the migration empties both indexes and the next query rebuilds them from the
+// chain, as a rebuild does.
+const MIGRATION_3 = `
+DROP TABLE audit_search;
+${SEARCH_TABLE};
+${SEARCH_INDEXES}
+INSERT INTO audit_fts(audit_fts) VALUES ('delete-all');
+UPDATE audit_index_state SET indexed_through = 0;`;
+
+/** The view the entries are read through; verify checks its definition (a redefined view would show other entries than the chain holds). */
+export const LOG_VIEW = VIEW;
 
 function sqlText(s: string): string {
   return s.split('\n').map((p) => `'${p.replace(/'/g, "''")}'`).join(' || char(10) || ');
@@ -149,5 +205,10 @@ BEGIN SELECT RAISE(ABORT, 'audit archive checkpoints cannot be removed'); END;
     version: 2,
     name: 'chain v2: each entry stored as its hashed bytes, visible columns decoded from them',
     up: MIGRATION_2,
+  },
+  {
+    version: 3,
+    name: 'search index: the head of each entry\'s hashed bytes with the filter columns generated from it',
+    up: MIGRATION_3,
   },
 ];

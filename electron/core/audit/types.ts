@@ -79,7 +79,8 @@ export interface AuditPage {
   nextCursor?: number;
 }
 
-export type ChainProblem = 'changed' | 'removed' | 'reordered' | 'inserted';
+/** How the log breaks; 'index': the chain is intact but the search or text index a filter reads is not true to it. */
+export type ChainProblem = 'changed' | 'removed' | 'reordered' | 'inserted' | 'index';
 
 export interface AnchorRef {
   seq: number;

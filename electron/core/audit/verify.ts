@@ -7,6 +7,7 @@ import { ChunkHasher } from './chunk-hasher';
 import { verifyRanges } from './range-verify';
 import { CHAIN_TAG, decodeCanon, GENESIS_HASH, sha256Hex, sha256HexBytes } from './chain';
 import { anchorDate, storeActivity } from './anchor';
+import { blankHead, describeIndexBreak, firstIndexBreak, indexOutsideProblem } from './index-check';
 import type { AnchorRef, ChainProblem, VerifyOptions, VerifyResult } from './types';
 
 // Walks the chain in seq order and names the first entry that breaks it. How a break is
@@ -146,10 +147,44 @@ interface ArchiveRow {
   purged_at: number | null;
 }
 
+/** What the chain walk learnt for the index check: the online seqs, and what the range workers already checked. */
+interface IndexScope {
+  minSeq: number | null;
+  maxSeq: number | null;
+  /** Entries up to this seq had their index rows checked by the range workers. */
+  checkedThrough: number;
+  workerBreak: number | null;
+}
+
 export function verifyAudit(db: Database, opts: VerifyOptions = {}): VerifyResult {
   const archivedHashes = new Map<number, string>();
-  const r = verifyChain(db, opts, new Set((opts.anchors ?? []).map((a) => a.seq)), archivedHashes);
+  const scope: IndexScope = { minSeq: null, maxSeq: null, checkedThrough: 0, workerBreak: null };
+  const r = verifyChain(db, opts, new Set((opts.anchors ?? []).map((a) => a.seq)), archivedHashes, scope);
   if (!r.ok) return r;
+  const result = checkStore(db, r, opts, archivedHashes);
+  if (!result.ok) return result;
+  return checkIndex(db, scope) ?? result;
+}
+
+/**
+ * The chain is intact: the search and text indexes must hold exactly the online entries the
+ * indexer has reached, each as it is in the chain (index-check.ts).
+ */
+function checkIndex(db: Database, scope: IndexScope): Failure | null {
+  const outside = indexOutsideProblem(db, scope.minSeq);
+  if (outside) return fail(outside.seq, 'index', outside.message);
+  if (scope.minSeq == null || scope.maxSeq == null) return null;
+  // A worker names the chunk where its rows first go wrong; the SQL form finds the entry from there.
+  const from = scope.workerBreak != null ? scope.workerBreak - 1 : Math.max(scope.checkedThrough, scope.minSeq - 1);
+  const blank = blankHead(db);
+  const found = [firstIndexBreak(db, from, scope.maxSeq), blank].filter((x): x is number => x != null);
+  if (!found.length && scope.workerBreak == null) return null;
+  const seq = found.length ? Math.min(...found) : scope.workerBreak!;
+  const message = describeIndexBreak(db, seq) ?? (seq === blank ? `the search index's head of entry ${seq} is cut short: a filter would not find the entry` : `the index rows of entry ${seq} differ from the entry`);
+  return fail(seq, 'index', message);
+}
+
+function checkStore(db: Database, r: Extract<VerifyResult, { ok: true }>, opts: VerifyOptions, archivedHashes: Map<number, string>): VerifyResult {
   const anchored = checkAnchors(db, r, opts.anchors ?? [], archivedHashes);
   if (anchored.ok && r.count === 0 && r.headSeq == null) {
     // Nothing in the chain and no anchor: the store says whether there should have been.
@@ -186,7 +221,7 @@ function checkAnchors(db: Database, r: Extract<VerifyResult, { ok: true }>, anch
   return { ...r, anchor: sorted[0] ?? null };
 }
 
-function verifyChain(db: Database, opts: VerifyOptions, anchorSeqs: Set<number>, archivedHashes: Map<number, string>): Extract<VerifyResult, { ok: true }> | Failure {
+function verifyChain(db: Database, opts: VerifyOptions, anchorSeqs: Set<number>, archivedHashes: Map<number, string>, scope: IndexScope): Extract<VerifyResult, { ok: true }> | Failure {
   const archives = db.prepare('SELECT file, first_seq, last_seq, first_prev_hash, last_hash, entries, sha256, purged_at FROM audit_archive ORDER BY first_seq').all() as ArchiveRow[];
   // How many entries are online, from the seq range (two index probes): count(*) walks every page
   // of the table, an eighth of a whole verify on its own before any entry is checked. It only sizes
@@ -195,6 +230,7 @@ function verifyChain(db: Database, opts: VerifyOptions, anchorSeqs: Set<number>,
   const minSeq = db.prepare('SELECT min(seq) FROM audit_chain').pluck(true).get() as number | null;
   const maxSeq = db.prepare('SELECT max(seq) FROM audit_chain').pluck(true).get() as number | null;
   const online = minSeq == null || maxSeq == null ? 0 : maxSeq - minSeq + 1;
+  Object.assign(scope, { minSeq, maxSeq });
   const st: State = { expectSeq: 1, prevHash: GENESIS_HASH, prevPrevHash: null };
   let done = 0;
   let firstSeq: number | null = null;
@@ -247,6 +283,7 @@ function verifyChain(db: Database, opts: VerifyOptions, anchorSeqs: Set<number>,
         // Everything up to lastSeq is proven; the walk below only takes what was appended since.
         firstSeq ??= from + 1;
         Object.assign(st, { expectSeq: intact.headSeq + 1, prevHash: intact.headHash, prevPrevHash: intact.prevHeadHash });
+        Object.assign(scope, { checkedThrough: intact.headSeq, workerBreak: intact.indexBreak });
         done += intact.headSeq - from;
         after = intact.headSeq;
       }

@@ -51,4 +51,6 @@ export interface RangeAnswer {
   startHash: string | null;
   lastHash: string | null;
   prevLastHash: string | null;
+  /** The first entry of the range whose search or text index rows are wrong (index-check.ts); null when none. */
+  indexBreak: number | null;
 }

@@ -72,6 +72,15 @@ test('the bundled CLI verifies a big log in its worker modules and names a plant
   assert.deepEqual(seen.filter((w) => w.eval || w.event === 'error'), [], 'no worker from source text, none failed');
 
   const raw = new Database(join(dir, 'D/data/station.db'));
+  // The search index edited apart from the chain (issue 17 item 2): found by the range workers.
+  const retype = raw.prepare(`UPDATE audit_search SET head = CAST(replace(CAST(head AS TEXT), ?, ?) AS BLOB) WHERE seq = ?`);
+  retype.run('"test.entry"', '"test.other"', planted + 100);
+  const idx = cli('audit', 'verify', '--config', join(dir, 'D/station.json'));
+  assert.equal(idx.status, 3, idx.stdout + idx.stderr);
+  assert.match(idx.stdout, new RegExp(`LOG TAMPERED: entry ${planted + 100} index: the search index differs from entry ${planted + 100}: type`));
+  seen = workers();
+  assert.ok(seen.filter((w) => w.event === 'start' && w.file?.endsWith('/range-verify.worker.cjs')).length >= 2, JSON.stringify(seen));
+  retype.run('"test.other"', '"test.entry"', planted + 100);
   raw.exec('DROP TRIGGER audit_log_no_update');
   raw.prepare("UPDATE audit_chain SET canon = CAST(replace(CAST(canon AS TEXT), 'entry', 'entrY') AS BLOB) WHERE seq = ?").run(planted);
   raw.close();

@@ -31,7 +31,8 @@ test('a v1 database migrates to stored canonical bytes with the chain unchanged,
   t.after(v1.cleanup);
   const audit = new AuditLog(v1.db, { now: () => 1_800_000_000_000 });
   t.after(() => audit.close());
-  assert.equal(schemaVersion(v1.db, 'audit'), 2);
+  // v2 stores the canonical bytes; v3 makes the search index a copy of them (issue 17 item 2).
+  assert.equal(schemaVersion(v1.db, 'audit'), 3);
   const stored = v1.db.prepare('SELECT hash FROM audit_chain ORDER BY seq').pluck().all();
   assert.deepEqual(stored, v1.hashes);
   // Each stored canon is exactly the bytes its v1 hash was computed over.

@@ -32,7 +32,7 @@ test('the ranges prove an intact log and hand back its head; a wrong start or a 
   t.after(s.cleanup);
   const seen: number[] = [];
   const r = verifyRanges(s.db, { afterSeq: 0, prevHash: GENESIS_HASH, lastSeq: N }, TAG_BYTES, (k) => seen.push(k));
-  assert.deepEqual(r, { headSeq: N, headHash: s.audit.head().hash, prevHeadHash: hashOf(s.db, N - 1) });
+  assert.deepEqual(r, { headSeq: N, headHash: s.audit.head().hash, prevHeadHash: hashOf(s.db, N - 1), indexBreak: null });
   assert.equal(seen.at(-1), N, 'progress reaches every entry');
   assert.ok(seen.every((k, i) => i === 0 || k >= seen[i - 1]), 'progress never goes back');
 
@@ -83,4 +83,21 @@ test('verify through the ranges: an intact log, then breaks on either side of a 
   fresh.db.prepare('DELETE FROM audit_chain WHERE seq = ?').run(edge + 1);
   r = fresh.audit.verify();
   assert.ok(!r.ok && r.firstBadSeq === edge + 1 && r.problem === 'removed', JSON.stringify(r));
+});
+
+test('the range workers check the search and text index of their ranges too (issue 17 item 2)', (t) => {
+  const s = big();
+  t.after(s.cleanup);
+  s.audit.flushIndex();
+  assert.equal(verifyRanges(s.db, { afterSeq: 0, prevHash: GENESIS_HASH, lastSeq: N }, TAG_BYTES)?.indexBreak, null);
+  // An edited head deep in the last range: its type no longer says what the entry says.
+  const seq = N - 10;
+  s.db.prepare(`UPDATE audit_search SET head = CAST(replace(CAST(head AS TEXT), '"card.done"', '"card.void"') AS BLOB) WHERE seq = ?`).run(seq);
+  assert.equal(verifyRanges(s.db, { afterSeq: 0, prevHash: GENESIS_HASH, lastSeq: N }, TAG_BYTES)?.indexBreak, seq);
+  let r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === seq && r.problem === 'index' && r.message.includes(`search index differs from entry ${seq}: type`), JSON.stringify(r));
+  // A deleted text row in the first range comes first.
+  s.db.prepare('DELETE FROM audit_fts WHERE rowid = ?').run(123);
+  r = s.audit.verify();
+  assert.ok(!r.ok && r.firstBadSeq === 123 && r.problem === 'index' && /text index has no row for entry 123/.test(r.message), JSON.stringify(r));
 });
