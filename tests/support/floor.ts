@@ -16,6 +16,8 @@ export interface TestFloor {
   vault: RecordVault;
   /** The service's connection (a member of floor_service, not the owner). */
   service: pg.Client;
+  /** A new service connection (after the server was halted and resumed). */
+  reconnectService(): Promise<pg.Client>;
   /** The owner's connection (set-up, and what a test must do behind the service's back). */
   owner: pg.Client;
   station(id: string): FloorClient;
@@ -50,18 +52,29 @@ export async function startFloor(stations: string[], name = 'floor'): Promise<Te
     await migrateFloor(owner);
     await addServiceLogin(owner, 'floor_svc', 'svc-secret');
     for (const s of stations) await addStation(owner, { stationId: s, password: password(s) });
-    const service = new pg.Client({ connectionString: server.url(db, 'floor_svc', 'svc-secret') });
+    let service = new pg.Client({ connectionString: server.url(db, 'floor_svc', 'svc-secret') });
     await service.connect();
+    // A server halted under a test ends its connections: that is expected, not a crash.
+    service.on('error', () => {});
+    owner.on('error', () => {});
     const vault = RecordVault.open(':memory:');
     const clients: FloorClient[] = [];
     const raws: pg.Client[] = [];
     const products = plainProducts();
-    return {
+    const floor: TestFloor = {
       pg: server,
       db,
       vault,
       service,
       owner,
+      async reconnectService() {
+        await service.end().catch(() => {});
+        service = new pg.Client({ connectionString: server.url(db, 'floor_svc', 'svc-secret') });
+        service.on('error', () => {});
+        await service.connect();
+        floor.service = service;
+        return service;
+      },
       station(id) {
         const c = new FloorClient({ connectionString: server.url(db, `floor_st_${id.toLowerCase()}`, password(id)) });
         clients.push(c);
@@ -74,16 +87,17 @@ export async function startFloor(stations: string[], name = 'floor'): Promise<Te
         return c;
       },
       async intake(batchId, n, st) {
-        await intakeBatch({ client: service, vault, products, fileName: `${batchId}.json`, by: 'test:intake', stations: st }, [batchFile(batchId, n)]);
+        await intakeBatch({ client: floor.service, vault, products, fileName: `${batchId}.json`, by: 'test:intake', stations: st }, [batchFile(batchId, n)]);
       },
       async close() {
         for (const c of clients) await c.close().catch(() => {});
         for (const c of raws) await c.end().catch(() => {});
-        await service.end().catch(() => {});
+        await floor.service.end().catch(() => {});
         await owner.end().catch(() => {});
         await server.stop();
       },
     };
+    return floor;
   } catch (e) {
     await server.stop();
     throw e;

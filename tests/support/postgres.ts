@@ -25,6 +25,10 @@ export interface TestPostgres {
   createDatabase(name: string): Promise<string>;
   /** Runs SQL as the superuser on a database (set-up of a test). */
   admin<T extends pg.QueryResultRow = pg.QueryResultRow>(database: string, sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  /** Stops the server as a crash would (connections cut), keeping its data: the floor is unreachable. */
+  halt(): void;
+  /** Starts it again on the same port after halt(). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -63,13 +67,16 @@ export async function startPostgres(name = 'floor'): Promise<TestPostgres> {
   if (owner) chownSync(pwfile, owner.uid, owner.gid);
   const data = join(dir, 'data');
   // --no-sync and fsync=off: a throw-away cluster for behaviour tests, never for durability figures.
+  // synchronous_commit stays on: halt() is a crash, and a commit must survive it as on a real floor
+  // (with it off, the last commits were lost and a station's lease vanished after the restart).
   run(owner, 'initdb', ['-D', data, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
   let port = 0;
+  const start = () => run(owner, 'pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`, 'start']);
   // The port is free when asked, not necessarily when the server binds it: try again on a clash.
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
     try {
-      run(owner, 'pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`, 'start']);
+      start();
       break;
     } catch (e) {
       if (attempt >= 2) throw new Error(`${(e as Error).message}\n${existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').slice(-2000) : ''}`);
@@ -107,6 +114,12 @@ export async function startPostgres(name = 'floor'): Promise<TestPostgres> {
     superuser: { user: SUPERUSER, password },
     url,
     admin,
+    halt() {
+      run(owner, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    resume() {
+      start();
+    },
     async createDatabase(db: string) {
       await admin('postgres', `CREATE DATABASE "${db.replace(/"/g, '')}"`);
       return url(db);
