@@ -53,11 +53,11 @@ test("an operator's shift: import, scan, start, a card fails with its reason, pa
 
   // Import the sample batch from a file.
   await page.locator('#import-file').setInputFiles(fx.sampleBatchPath);
-  const done = page.getByText(/Imported batch .+: \d+ records\./);
+  const done = page.getByText(/Imported batch .+: [\d,]+ card\(s\)\./);
   await done.waitFor({ timeout: 60_000 });
-  const m = /Imported batch (.+): (\d+) records\./.exec((await done.textContent()) ?? '')!;
+  const m = /Imported batch (.+): ([\d,]+) card\(s\)\./.exec((await done.textContent()) ?? '')!;
   batchId = m[1];
-  records = Number(m[2]);
+  records = Number(m[2].replace(/,/g, ''));
   assert.ok(records >= 2, `the sample batch has ${records} records`);
 
   // Scan its ticket: the scanner types the id (any case, trailing spaces) then Enter.

@@ -62,7 +62,7 @@ export const en = {
   'import.title': 'Import a batch file',
   'import.choose': 'Choose batch file…',
   'import.working': 'Importing {file}…',
-  'import.done': 'Imported batch {id}: {records} records.',
+  'import.done': 'Imported batch {id}: {records} card(s).',
   'import.failed': 'importing {file}',
   'import.problems': '{count} problem(s) in the file — nothing was imported:',
   'import.checked': '{done} of about {total} records checked · {rate} records/s · {eta} left',

@@ -63,3 +63,11 @@ test('a failure reason reads the same on screen as in the PDF and CSV exports (i
   // The CLI and the log use the same words and actions as the screen.
   assert.deepEqual(REASON_CODES.filter((code) => reasonText(code)!.action !== REASONS[code].action), []);
 });
+
+test('one number format: a count in any message is grouped, and an import says how many cards ("100,000 card(s)", not "100000 records")', () => {
+  assert.equal(t('import.done', { id: 'B-7', records: 100000 }), 'Imported batch B-7: 100,000 card(s).');
+  assert.equal(t('queue.total', { count: 100000 }), '100,000 card(s)');
+  assert.equal(t('engine.state.finishedWaiting', { count: 1234 }), 'Batch finished — 1,234 failed card(s) wait: call a supervisor');
+  // A string stays as given (ids, already formatted figures).
+  assert.equal(t('import.done', { id: '100000', records: '1,000' }), 'Imported batch 100000: 1,000 card(s).');
+});
