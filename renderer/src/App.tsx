@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { preloadable } from './components/preloadable';
 import { useStore } from 'zustand';
 import { useStores } from './components/context';
 import { connectEvents } from './stores/app';
@@ -16,7 +17,8 @@ import { afterFirstRows } from './screens/operator/first-rows';
 
 // Only the operator screen is in the first bundle: it is what the line waits for. The other
 // views load when someone opens them.
-const SupervisorScreen = lazy(() => import('./screens/supervisor/SupervisorScreen').then((m) => ({ default: m.SupervisorScreen })));
+const supervision = preloadable(() => import('./screens/supervisor/SupervisorScreen').then((m) => m.SupervisorScreen));
+const SupervisorScreen = supervision.View;
 const ProductsScreen = lazy(() => import('./screens/products/ProductsScreen').then((m) => ({ default: m.ProductsScreen })));
 const RecoveryScreen = lazy(() => import('./screens/recovery/RecoveryScreen').then((m) => ({ default: m.RecoveryScreen })));
 const ReportsScreen = lazy(() => import('./screens/reports/ReportsScreen').then((m) => ({ default: m.ReportsScreen })));
@@ -54,7 +56,7 @@ export function App() {
   // Supervision is what a supervisor opens next: its code loads once the first screen is painted.
   const readsLog = viewsFor(user?.role).includes('supervisor');
   useEffect(() => {
-    if (readsLog) return afterFirstRows(() => void import('./screens/supervisor/SupervisorScreen'));
+    if (readsLog) return afterFirstRows(() => void supervision.preload().catch(() => {}));
   }, [readsLog]);
   // Whoever may run the line can stop it from any view (F9), and sees its state there.
   const runsLine = viewsFor(user?.role).includes('operator');
