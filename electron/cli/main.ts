@@ -102,6 +102,13 @@ export async function main(argv: string[]): Promise<number> {
       await serve(requireConfig(a), port, str(a, 'static'));
       return new Promise<number>(() => undefined);
     }
+    case 'floor': {
+      const [sub, ...more] = rest;
+      if (sub !== 'migrate' && sub !== 'serve') throw new UsageError(`floor needs migrate or serve\n\n${usageFor('floor', undefined)}`);
+      const a = parseArgs(more, { value: ['config'], positionals: 0 });
+      const { runFloor } = await import('./floor');
+      return runFloor(sub, requireConfig(a));
+    }
     case 'sim': {
       const a = parseArgs(rest, { value: ['tty', 'time-scale', 'port', 'issuer', 'vpcd', 'chip-stations'], positionals: 1 });
       const timeScale = num(a, 'time-scale', { min: 0, fallback: 0 });

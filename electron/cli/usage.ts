@@ -17,6 +17,12 @@ export const USAGE = {
       check the log's hash chain; names the first entry that was changed, removed or reordered`,
   serve: `perso-station serve --config D/station.json [--port P]
       serve the station UI on a loopback port (for a browser, without Electron; default: a free port)`,
+  floor: `perso-station floor migrate|serve --config floor.json
+      the floor (several stations on one PostgreSQL): migrate its schema as the database's owner, or run its service`,
+  'floor migrate': `perso-station floor migrate --config floor.json
+      bring the floor's PostgreSQL schema and roles to this program's version (as database.ownerUrl); running it again changes nothing`,
+  'floor serve': `perso-station floor serve --config floor.json
+      run the floor service (as database.url): a lease its station stopped renewing makes its cards INTERRUPTED for a supervisor`,
   sim: `perso-station sim encoder|machine|laser --tty PATH [--time-scale X]
       run a device emulator on one end of a pty pair (make the pair with socat)
 perso-station sim card [--port 35963] [--issuer D/sim-issuer.json]
@@ -39,7 +45,7 @@ export type UsageTopic = keyof typeof USAGE;
 
 export const HELP = `perso-station <command> [options]     (every command answers --help)
 
-${(['demo', 'import', 'run', 'logs', 'audit', 'serve', 'sim'] as const).map((k) => USAGE[k]).join('\n')}
+${(['demo', 'import', 'run', 'logs', 'audit', 'serve', 'floor', 'sim'] as const).map((k) => USAGE[k]).join('\n')}
 `;
 
 /** The usage for `cmd [sub]`, the most specific one there is; null for an unknown command. */

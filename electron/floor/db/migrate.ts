@@ -53,6 +53,8 @@ export async function migrateFloor(c: pg.ClientBase, migrations: readonly FloorM
       }
       done.push(m.version);
     }
+    // The service checks the version it runs against (the roles exist once migration 1 ran).
+    if (migrations.length) await c.query('GRANT SELECT ON public.floor_migrations TO floor_service');
     return done;
   } finally {
     await c.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK]);
