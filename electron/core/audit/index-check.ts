@@ -34,17 +34,22 @@ const ORIGIN_SQL = `SELECT count(*), min(d.id) FROM audit_fts_docsize d JOIN aud
   WHERE d.id > ? AND d.id <= ? AND d.origin > n.origin`;
 
 /**
- * The range workers' chunk query: chunkSql's six columns (bounds: after seq, last seq) and, joined
- * on the same rows, the search and text rows of those entries — [count of heads, head byte
- * lengths as a comma list, every head concatenated, count of docsize rows, their origins as a
- * comma list]. One statement reads all three: apart, the index rows cost a fifth more.
+ * The range workers' chunk query: chunkSql's six columns and, joined on the same rows, the search
+ * and text rows of those entries — [count of heads, head byte lengths as a comma list, every head
+ * concatenated, count of docsize rows, their origins as a comma list]. One statement reads all
+ * three: apart, the index rows cost a fifth more. Bounds: after seq, last seq, after seq again.
+ *
+ * The chunk is a seq range (the CHUNK seqs after the bound), not a LIMIT over a sorted subquery:
+ * SQLite then aggregates the join as it walks the chain's rowids, without a co-routine between
+ * them (a fifth less to read 1,000,000 entries). The aggregates follow that walk's order, which
+ * SQL does not promise: a chunk read in any other order fails entriesIntact, and verify then walks
+ * the chain itself, so the order can cost time but never a verdict.
  */
 export function indexedChunkSql(): string {
-  return `SELECT count(*), min(seq), max(seq), group_concat(octet_length(canon)), CAST(group_concat(canon, '') AS BLOB), group_concat(hash, ''),
-    count(head), group_concat(octet_length(head)), CAST(group_concat(head, '') AS BLOB), count(did), group_concat(origin)
-  FROM (SELECT c.seq, c.canon, c.hash, s.head, d.id AS did, d.origin FROM audit_chain c
-    LEFT JOIN audit_search s ON s.seq = c.seq LEFT JOIN audit_fts_docsize d ON d.id = c.seq
-    WHERE c.seq > ? AND c.seq <= ? ORDER BY c.seq LIMIT ${CHUNK})`;
+  return `SELECT count(*), min(c.seq), max(c.seq), group_concat(octet_length(c.canon)), CAST(group_concat(c.canon, '') AS BLOB), group_concat(c.hash, ''),
+    count(s.head), group_concat(octet_length(s.head)), CAST(group_concat(s.head, '') AS BLOB), count(d.id), group_concat(d.origin)
+  FROM audit_chain c LEFT JOIN audit_search s ON s.seq = c.seq LEFT JOIN audit_fts_docsize d ON d.id = c.seq
+  WHERE c.seq > ? AND c.seq <= min(?, ? + ${CHUNK})`;
 }
 
 /** The last of a comma list of origins when they never decrease from `last` on; -1 when one does. */

@@ -31,7 +31,7 @@ function checkRange(db: Database.Database): RangeAnswer {
   let indexBreak: number | null = null;
   let ok = typeof startHash === 'string';
   while (ok && expect <= lastSeq) {
-    const [count, min, max, lengths, buf, hashes, heads, headLengths, headBuf, texts, origins] = read.get(expect - 1, lastSeq) as Chunk;
+    const [count, min, max, lengths, buf, hashes, heads, headLengths, headBuf, texts, origins] = read.get(expect - 1, lastSeq, expect - 1) as Chunk;
     ok = count > 0 && min === expect && max === expect + count - 1 && !!buf && !!lengths && typeof hashes === 'string' && hashes.length === count * 64
       && entriesIntact(buf, lengths, hashes, expect, prev!, tagBytes, sha256HexBytes);
     if (!ok) break;
