@@ -104,8 +104,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'floor': {
       const [sub, ...more] = rest;
-      if (sub !== 'migrate' && sub !== 'serve') throw new UsageError(`floor needs migrate or serve\n\n${usageFor('floor', undefined)}`);
-      const a = parseArgs(more, { value: ['config'], positionals: 0 });
+      if (sub !== 'migrate' && sub !== 'serve' && sub !== 'audit') throw new UsageError(`floor needs migrate, serve or audit\n\n${usageFor('floor', undefined)}`);
+      const a = parseArgs(more, { value: ['config'], positionals: sub === 'audit' ? 1 : 0 });
+      if (sub === 'audit' && a.positional[0] !== 'verify') throw new UsageError(`floor audit verify --config floor.json\n\n${usageFor('floor', 'audit')}`);
       const { runFloor } = await import('./floor');
       return runFloor(sub, requireConfig(a));
     }

@@ -17,12 +17,14 @@ export const USAGE = {
       check the log's hash chain; names the first entry that was changed, removed or reordered`,
   serve: `perso-station serve --config D/station.json [--port P]
       serve the station UI on a loopback port (for a browser, without Electron; default: a free port)`,
-  floor: `perso-station floor migrate|serve --config floor.json
-      the floor (several stations on one PostgreSQL): migrate its schema as the database's owner, or run its service`,
+  floor: `perso-station floor migrate|serve|audit --config floor.json
+      the floor (several stations on one PostgreSQL): migrate its schema as the database's owner, run its service, or verify its audit trail`,
   'floor migrate': `perso-station floor migrate --config floor.json
       bring the floor's PostgreSQL schema and roles to this program's version (as database.ownerUrl); running it again changes nothing`,
   'floor serve': `perso-station floor serve --config floor.json
       run the floor service (as database.url): a lease its station stopped renewing makes its cards INTERRUPTED for a supervisor`,
+  'floor audit': `perso-station floor audit verify --config floor.json
+      check every station's log as shipped to the floor, and the floor's own events; names the station and entry of any break or gap`,
   sim: `perso-station sim encoder|machine|laser --tty PATH [--time-scale X]
       run a device emulator on one end of a pty pair (make the pair with socat)
 perso-station sim card [--port 35963] [--issuer D/sim-issuer.json]

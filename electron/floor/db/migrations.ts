@@ -5,6 +5,8 @@
 // its own leases and report its own cards; results and the floor's events are insert-only for
 // everyone (grants and triggers). The floor service logs in as a member of floor_service.
 // Roles are cluster-wide in PostgreSQL: one floor per cluster is the intended set-up.
+import { AUDIT_MIGRATION_SQL } from './audit-migration';
+
 export interface FloorMigration {
   version: number;
   name: string;
@@ -286,4 +288,5 @@ CREATE POLICY report ON floor.results FOR INSERT TO floor_station
 
 export const FLOOR_MIGRATIONS: readonly FloorMigration[] = [
   { version: 1, name: 'floor schema, roles, queue, leases, results, events, row-level security', sql: ROLES + TABLES + TRIGGERS + GRANTS },
+  { version: 2, name: "the stations' audit chains, insert-only, heads anchored in the floor's events", sql: AUDIT_MIGRATION_SQL },
 ];

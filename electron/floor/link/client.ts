@@ -129,9 +129,36 @@ export class FloorClient implements FloorPort {
     });
   }
 
+  /** The newest entry of this station's chain on the floor (seq, hash), or null when none was shipped. */
+  async auditHead(): Promise<ShippedEntry | null> {
+    const r = await this.pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM floor.station_audit WHERE station_id = floor.my_station() ORDER BY seq DESC LIMIT 1');
+    return r.rows[0] ? { seq: Number(r.rows[0].seq), hash: r.rows[0].hash } : null;
+  }
+
+  /** Ships audit entries of this station in one statement; returns how many were new to the floor. */
+  async shipAudit(entries: readonly AuditEntryBytes[]): Promise<number> {
+    if (!entries.length) return 0;
+    const r = await this.pool.query(
+      `INSERT INTO floor.station_audit (seq, canon, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[])
+       ON CONFLICT (station_id, seq) DO NOTHING`,
+      [entries.map((e) => e.seq), entries.map((e) => e.canon), entries.map((e) => e.hash)],
+    );
+    return r.rowCount ?? 0;
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }
+}
+
+export interface ShippedEntry {
+  seq: number;
+  hash: string;
+}
+
+/** One entry of a station's chain as its store holds it: the hashed bytes and their hash. */
+export interface AuditEntryBytes extends ShippedEntry {
+  canon: Buffer;
 }
 
 class NothingToClaim extends Error {}

@@ -3,6 +3,7 @@ import type { FloorConfig } from '../config';
 import { migrateFloor, floorSchemaVersion } from '../db/migrate';
 import { FLOOR_MIGRATIONS } from '../db/migrations';
 import { expireLeases, type ExpiredLease } from './leases';
+import { verifyFloorAudit, type FloorAuditReport } from './audit-verify';
 
 // The floor service's process: for now it keeps the leases honest (expiry every sweepSeconds).
 // Intake, the console and the stations' chains join it in later items of issue 15.
@@ -13,6 +14,17 @@ export async function migrateFloorDatabase(cfg: FloorConfig): Promise<{ applied:
   try {
     const applied = await migrateFloor(c);
     return { applied, version: await floorSchemaVersion(c) };
+  } finally {
+    await c.end();
+  }
+}
+
+/** `floor audit verify`: the stations' shipped logs and the floor's events, as the service reads them. */
+export async function verifyFloorDatabase(cfg: FloorConfig): Promise<FloorAuditReport> {
+  const c = new pg.Client({ connectionString: cfg.database.url });
+  await c.connect();
+  try {
+    return await verifyFloorAudit(c);
   } finally {
     await c.end();
   }

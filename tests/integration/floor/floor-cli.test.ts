@@ -25,9 +25,9 @@ test('floor migrate (twice), then floor serve makes an expired lease\'s cards in
     writeFileSync(config, JSON.stringify({ database: { ownerUrl: server.url('floor'), url: server.url('floor', 'floor_svc', 'svc-pw') }, sweepSeconds: 1 }));
     const m1 = cli('floor', 'migrate', '--config', config);
     assert.equal(m1.status, 0, m1.stderr);
-    assert.match(m1.stdout, /floor schema migrated to version 1/);
+    assert.match(m1.stdout, /floor schema migrated to version 2 \(applied 1, 2\)/);
     const m2 = cli('floor', 'migrate', '--config', config);
-    assert.match(m2.stdout, /floor schema already at version 1/);
+    assert.match(m2.stdout, /floor schema already at version 2/);
     assert.equal(cli('floor', 'nonsense', '--config', config).status, 2);
 
     await owner.connect();
