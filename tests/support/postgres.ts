@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { TestPki } from './tls';
 
 // A real, throw-away PostgreSQL 15 for the floor's tests: initdb + pg_ctl in a temporary
 // directory on a free loopback port, stopped and deleted afterwards. PostgreSQL refuses to run
@@ -19,6 +20,8 @@ export interface TestPostgres {
   port: number;
   dir: string;
   superuser: { user: string; password: string };
+  /** With TLS: what a client needs to trust the server (pg's `ssl` option, the CA only). */
+  ssl?: { ca: string; rejectUnauthorized: true };
   /** A URL for `user` on `database` (the superuser's by default). */
   url(database: string, user?: string, password?: string): string;
   /** A new, empty database owned by the superuser. */
@@ -56,7 +59,16 @@ function run(owner: ReturnType<typeof asOwner>, cmd: string, args: string[]): vo
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || r.error?.message || '').trim()}`);
 }
 
-export async function startPostgres(name = 'floor'): Promise<TestPostgres> {
+// With TLS (opts.tls): the server's certificate and key from the test PKI, and a pg_hba.conf that
+// takes TCP logins over TLS only: the superuser (set-up) with its password, every other role with
+// its password and a client certificate whose CN is the role (clientcert=verify-full), as a floor
+// with per-station certificates is meant to run.
+const TLS_HBA = `local all all trust
+hostssl all ${SUPERUSER} 127.0.0.1/32 scram-sha-256
+hostssl all all 127.0.0.1/32 scram-sha-256 clientcert=verify-full
+`;
+
+export async function startPostgres(name = 'floor', opts: { tls?: TestPki } = {}): Promise<TestPostgres> {
   if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error(`PostgreSQL 15 is not installed (${PG_BIN}/initdb); apt-get install postgresql-15`);
   const owner = asOwner();
   const dir = mkdtempSync(join(tmpdir(), `perso-pg-${name}-`));
@@ -70,8 +82,22 @@ export async function startPostgres(name = 'floor'): Promise<TestPostgres> {
   // synchronous_commit stays on: halt() is a crash, and a commit must survive it as on a real floor
   // (with it off, the last commits were lost and a station's lease vanished after the restart).
   run(owner, 'initdb', ['-D', data, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  let tlsArgs = '';
+  if (opts.tls) {
+    const own = (f: string, text: string, mode: number) => {
+      writeFileSync(join(dir, f), text, { mode });
+      if (owner) chownSync(join(dir, f), owner.uid, owner.gid);
+    };
+    // PostgreSQL refuses a key file others can read.
+    own('server.crt', readFileSync(opts.tls.server.certFile, 'utf8'), 0o644);
+    own('server.key', readFileSync(opts.tls.server.keyFile, 'utf8'), 0o600);
+    own('ca.crt', opts.tls.ca, 0o644);
+    writeFileSync(join(data, 'pg_hba.conf'), TLS_HBA);
+    tlsArgs = ` -c ssl=on -c ssl_cert_file=${join(dir, 'server.crt')} -c ssl_key_file=${join(dir, 'server.key')} -c ssl_ca_file=${join(dir, 'ca.crt')}`;
+  }
+  const ssl = opts.tls ? { ca: opts.tls.ca, rejectUnauthorized: true as const } : undefined;
   let port = 0;
-  const start = () => run(owner, 'pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`, 'start']);
+  const start = () => run(owner, 'pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60${tlsArgs}`, 'start']);
   // The port is free when asked, not necessarily when the server binds it: try again on a clash.
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
@@ -85,7 +111,7 @@ export async function startPostgres(name = 'floor'): Promise<TestPostgres> {
   const host = '127.0.0.1';
   const url = (database: string, user = SUPERUSER, pw = password) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@${host}:${port}/${encodeURIComponent(database)}`;
   const admin = async <T extends pg.QueryResultRow>(database: string, sql: string, params?: unknown[]) => {
-    const c = new pg.Client({ connectionString: url(database) });
+    const c = new pg.Client({ connectionString: url(database), ssl });
     await c.connect();
     try {
       return await c.query<T>(sql, params);
@@ -112,6 +138,7 @@ export async function startPostgres(name = 'floor'): Promise<TestPostgres> {
     port,
     dir,
     superuser: { user: SUPERUSER, password },
+    ssl,
     url,
     admin,
     halt() {

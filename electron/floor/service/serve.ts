@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { FloorConfig } from '../config';
+import { floorSsl, type FloorConfig } from '../config';
 import { migrateFloor, floorSchemaVersion } from '../db/migrate';
 import { FLOOR_MIGRATIONS } from '../db/migrations';
 import { expireLeases, type ExpiredLease } from './leases';
@@ -9,7 +9,7 @@ import { verifyFloorAudit, type FloorAuditReport } from './audit-verify';
 // Intake, the console and the stations' chains join it in later items of issue 15.
 export async function migrateFloorDatabase(cfg: FloorConfig): Promise<{ applied: number[]; version: number }> {
   if (!cfg.database.ownerUrl) throw new Error(`floor config ${cfg.path}: database.ownerUrl (the database's owner) is needed to migrate`);
-  const c = new pg.Client({ connectionString: cfg.database.ownerUrl });
+  const c = new pg.Client({ connectionString: cfg.database.ownerUrl, ssl: floorSsl(cfg) });
   await c.connect();
   try {
     const applied = await migrateFloor(c);
@@ -21,7 +21,7 @@ export async function migrateFloorDatabase(cfg: FloorConfig): Promise<{ applied:
 
 /** `floor audit verify`: the stations' shipped logs and the floor's events, as the service reads them. */
 export async function verifyFloorDatabase(cfg: FloorConfig): Promise<FloorAuditReport> {
-  const c = new pg.Client({ connectionString: cfg.database.url });
+  const c = new pg.Client({ connectionString: cfg.database.url, ssl: floorSsl(cfg) });
   await c.connect();
   try {
     return await verifyFloorAudit(c);
@@ -37,7 +37,7 @@ export interface FloorService {
 }
 
 export async function startFloorService(cfg: FloorConfig, onExpired: (l: ExpiredLease) => void): Promise<FloorService> {
-  const pool = new pg.Pool({ connectionString: cfg.database.url, max: 2, application_name: 'perso-floor' });
+  const pool = new pg.Pool({ connectionString: cfg.database.url, ssl: floorSsl(cfg), max: 2, application_name: 'perso-floor' });
   pool.on('error', () => {});
   const c = await pool.connect();
   try {
