@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { CHAIN_TAG, GENESIS_HASH, sha256HexBytes } from '../../core/audit/chain';
+import { entriesIntact } from '../../core/audit/chunk-check';
 import { verifyFloorEvents } from './events';
 
 // `perso-station floor audit verify` (issue 15 item 3): every station's chain as shipped to the
@@ -33,7 +34,7 @@ export interface FloorAuditReport {
 
 const PAGE = 5000;
 const MAX_PROBLEMS = 20;
-const TAG = Buffer.from(CHAIN_TAG, 'utf8');
+const TAG_BYTES = Buffer.byteLength(CHAIN_TAG);
 
 interface Anchor {
   event: number;
@@ -43,17 +44,9 @@ interface Anchor {
   hash: string;
 }
 
-/** The entry's own seq and link when its bytes are framed as an entry, else null. */
-function frame(canon: Buffer): { seq: number; link: string } | null {
-  const n = canon.length;
-  if (n < TAG.length + 70 || !canon.subarray(0, TAG.length).equals(TAG) || canon[TAG.length] !== 0x5b) return null;
-  if (canon[n - 1] !== 0x5d || canon[n - 2] !== 0x22 || canon[n - 67] !== 0x22 || canon[n - 68] !== 0x2c) return null;
-  let p = TAG.length + 1;
-  if (canon[p] === 0x30) return null;
-  let seq = 0;
-  for (; canon[p] >= 0x30 && canon[p] <= 0x39; p++) seq = seq * 10 + canon[p] - 0x30;
-  if (canon[p] !== 0x2c || seq === 0) return null;
-  return { seq, link: canon.toString('latin1', n - 66, n - 2) };
+/** The link an entry's bytes end with (`,"<64 hex>"]`); entriesIntact checks the framing. */
+function linkOf(canon: Buffer): string {
+  return canon.length >= 68 ? canon.toString('latin1', canon.length - 66, canon.length - 2) : '';
 }
 
 function range(a: number, b: number): string {
@@ -82,11 +75,13 @@ async function checkStation(c: pg.ClientBase, stationId: string, anchors: Anchor
         add(expect, 'missing', `${range(expect, seq - 1)} missing from the floor's copy`);
         prev = null;
       }
-      const f = frame(row.canon);
-      if (!f || f.seq !== seq) add(seq, 'changed', `entry ${seq} is not framed as entry ${seq} of a log`);
-      else if (sha256HexBytes(row.canon) !== row.hash) add(seq, 'changed', `entry ${seq} was changed: its bytes do not hash to its recorded hash`);
-      else if (prev !== null && f.link !== prev) add(seq, 'inserted', `entry ${seq} does not follow entry ${seq - 1}: an entry was put in or replaced there`);
-      else if (seq === 1 && f.link !== GENESIS_HASH) add(seq, 'inserted', 'entry 1 does not start a log');
+      // The station's own check of one entry (framing, its seq, hash of its bytes), linked to the
+      // link it names; whether that link is the entry before is asked apart, to name the break.
+      const link = linkOf(row.canon);
+      if (!entriesIntact(row.canon, String(row.canon.length), row.hash, seq, link, TAG_BYTES, sha256HexBytes)) {
+        add(seq, 'changed', `entry ${seq} was changed: its bytes are not entry ${seq} with its recorded hash`);
+      } else if (prev !== null && link !== prev) add(seq, 'inserted', `entry ${seq} does not follow entry ${seq - 1}: an entry was put in or replaced there`);
+      else if (seq === 1 && link !== GENESIS_HASH) add(seq, 'inserted', 'entry 1 does not start a log');
       if (anchored.has(seq)) hashAt.set(seq, row.hash);
       prev = row.hash;
       expect = seq + 1;
