@@ -14,12 +14,29 @@ import type { SealPool } from './seal-pool';
 // never finished (a crash) is deleted by the next import (dropAbandoned).
 export const ROWS_PER_TRANSACTION = 500;
 /** Records per block handed to the seal workers. */
-const SEAL_BLOCK = 4096;
+const SEAL_BLOCK = 1024;
+// With a seal pool (the import worker, beside the device thread): the device thread's card writes
+// wait for the write lock in SQLite's busy handler, which sleeps 1, 2, 5, 10, 15, 20 ms… between
+// tries, so a lock held 20 ms (or a run of transactions back to back) costs it 33 ms or more. So
+// the importer holds the lock under a millisecond at a time and leaves it free for longer than the
+// handler's first sleep after each transaction: a waiting write gets in at its first retry. The
+// pause is filled with reading and checking, so an import rarely waits for it.
+export const PACED_ROWS = 64;
+const PACED_HOLD_MS = 0.8;
+const PACED_GAP_MS = 1.2;
+/** Sealed rows waiting beyond which the importer writes without the pause (memory stays bounded). */
+const PACED_BACKLOG = 4 * SEAL_BLOCK;
+/** Rows stored between two checkpoints by the importer. */
+const CHECKPOINT_ROWS = 512;
 
 export class BatchWriter {
   private readonly insRecord;
   private readonly insCard;
   private rows: { i: number; id: string; masked: string; sealed: Buffer }[] = [];
+  /** Pooled: rows[rowsAt…] are waiting to be written. */
+  private rowsAt = 0;
+  private nextWriteAt = 0;
+  private checkpointedAt = 0;
   private stored = 0;
   private begun = false;
   private readonly now: number;
@@ -34,7 +51,7 @@ export class BatchWriter {
   }
 
   get count(): number {
-    return this.stored + this.rows.length + this.block.length + this.out.reduce((n, b) => n + b.rows.length, 0);
+    return this.stored + this.rows.length - this.rowsAt + this.block.length + this.out.reduce((n, b) => n + b.rows.length, 0);
   }
 
   /** Takes the batch id (hidden) or throws ConflictError when it is taken. */
@@ -59,6 +76,41 @@ export class BatchWriter {
     if (last && last.i !== i - 1) this.dispatch();
     this.block.push({ i, id: r.recordId, masked: maskPan(r.pan), text: JSON.stringify(r) });
     if (this.block.length >= SEAL_BLOCK) this.dispatch();
+    const waiting = this.rows.length - this.rowsAt;
+    if (waiting && (waiting > PACED_BACKLOG || performance.now() >= this.nextWriteAt)) this.writeSome();
+  }
+
+  /** Pooled: one short transaction of the sealed rows waiting, then the pause before the next. */
+  private writeSome(): void {
+    const b = this.header.batchId;
+    const t0 = performance.now();
+    let k = this.rowsAt;
+    const end = Math.min(this.rows.length, k + PACED_ROWS);
+    this.db.transaction(() => {
+      while (k < end) {
+        const r = this.rows[k++];
+        this.insRecord.run(b, r.i, r.id, r.masked, r.sealed);
+        this.insCard.run(b, r.i, r.id, r.masked, this.now, this.now);
+        if (performance.now() - t0 > PACED_HOLD_MS) break;
+      }
+    })();
+    const t1 = performance.now();
+    this.nextWriteAt = t1 + Math.max(PACED_GAP_MS, t1 - t0);
+    this.stored += k - this.rowsAt;
+    this.rowsAt = k;
+    if (k === this.rows.length) {
+      this.rows = [];
+      this.rowsAt = 0;
+    } else if (k > SEAL_BLOCK) {
+      this.rows = this.rows.slice(k);
+      this.rowsAt = 0;
+    }
+    // Checkpointed here, by the importer: otherwise the device thread's next commit finds the WAL
+    // over its threshold and copies the import's pages itself.
+    if (this.stored - this.checkpointedAt >= CHECKPOINT_ROWS) {
+      this.checkpointedAt = this.stored;
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    }
   }
 
   /** Sends the block being filled for sealing; stores the oldest blocks once two are out. */
@@ -74,16 +126,14 @@ export class BatchWriter {
   private takeOldest(): void {
     const b = this.out.shift()!;
     const sealed = this.pool!.take(b.ticket);
-    b.rows.forEach((r, k) => {
-      this.rows.push({ ...r, sealed: sealed[k] });
-      if (this.rows.length >= ROWS_PER_TRANSACTION) this.flush();
-    });
+    b.rows.forEach((r, k) => this.rows.push({ ...r, sealed: sealed[k] }));
   }
 
   flush(): void {
-    if (!this.rows.length) return;
-    const rows = this.rows;
+    if (this.rows.length === this.rowsAt) return;
+    const rows = this.rowsAt ? this.rows.slice(this.rowsAt) : this.rows;
     this.rows = [];
+    this.rowsAt = 0;
     const b = this.header.batchId;
     this.db.transaction(() => {
       for (const r of rows) {
@@ -92,16 +142,22 @@ export class BatchWriter {
       }
     })();
     this.stored += rows.length;
-    // Checkpointed here, by the importer: otherwise the device thread's next commit finds the WAL
-    // over its threshold and copies the import's pages itself.
-    if (this.pool) this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** The last transaction: the batch becomes visible with all its cards, or not at all. */
-  commit(): number {
-    this.dispatch();
-    while (this.out.length) this.takeOldest();
-    this.flush();
+  async commit(): Promise<number> {
+    if (this.pool) {
+      // The rows still out for sealing or waiting, written paced as during the reading.
+      this.dispatch();
+      for (;;) {
+        if (this.rows.length - this.rowsAt < PACED_ROWS && this.out.length) this.takeOldest();
+        if (this.rows.length === this.rowsAt) break;
+        const wait = this.nextWriteAt - performance.now();
+        // Each transaction in a turn of its own (the worker's messages, a cancel, get in between).
+        await new Promise((r) => (wait > 0 ? setTimeout(r, Math.ceil(wait)) : setImmediate(r)));
+        this.writeSome();
+      }
+    } else this.flush();
     const b = this.header.batchId;
     this.db.transaction(() => {
       this.db.prepare('UPDATE batches SET record_count = ? WHERE batch_id = ?').run(this.stored, b);
@@ -113,6 +169,7 @@ export class BatchWriter {
   /** Deletes whatever this import stored (refused, cancelled or failed). */
   abort(): void {
     this.rows = [];
+    this.rowsAt = 0;
     this.block = [];
     this.out.length = 0;
     if (this.begun) deleteBatchRows(this.db, this.header.batchId);

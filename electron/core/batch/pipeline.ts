@@ -131,7 +131,7 @@ export class ImportPipeline {
       if (this.conflict) throw this.conflict;
       const p = this.intake.problems;
       if (p.total || !this.intake.head || !this.writer) throw new ValidationError(`batch file ${redactText(this.o.fileName, 80)} (nothing was imported)`, p.list, p.total);
-      const records = this.writer.commit();
+      const records = await this.writer.commit();
       this.writer = null;
       this.progress(true);
       return { batchId: this.intake.head.batchId, productId: this.intake.head.productId, records };
