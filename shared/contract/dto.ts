@@ -97,7 +97,7 @@ export const DeviceStatusSchema = z.object({
   state: z.enum(['online', 'busy', 'offline', 'error']),
   message: z.string().optional(),
   action: z.string().optional(),
-  commands: z.array(z.enum(['unlock', 'home'])).optional(),
+  commands: z.array(z.enum(['unlock', 'home', 'recover'])).optional(),
   since: z.number(),
 });
 

@@ -1,7 +1,7 @@
 export type DeviceKind = 'reader' | 'encoder' | 'machine' | 'laser' | 'keystore';
 export type DeviceState = 'online' | 'busy' | 'offline' | 'error';
-/** What a person may ask of the device from its panel now (a laser after an alarm: unlock, home). */
-export type DeviceCommand = 'unlock' | 'home';
+/** What a person may ask of the device from its panel now (a laser after an alarm: unlock, home; the machine after a jam cleared by hand: recover). */
+export type DeviceCommand = 'unlock' | 'home' | 'recover';
 export interface DeviceStatus {
   id: string;
   kind: DeviceKind;

@@ -2,12 +2,14 @@ import type { EmbossJob } from '../../../shared/layout/jobs';
 import type { Device } from '../device';
 import { StatusHolder } from '../device';
 import type { LinkSource } from './port-keeper';
-import type { DeviceStatus } from '../../../shared/domain/device';
+import type { DeviceCommand, DeviceStatus } from '../../../shared/domain/device';
 import { REASONS } from '../../../shared/domain/reasons';
 import { LineSplitter, PortKeeper } from './port-keeper';
 import { Prober } from '../prober';
 import { MachineError, errorCodeOfWire } from './errors';
 import { outcomeOfLost, type LostOutcome } from './lost-answer';
+import { waitUntil } from './wait-until';
+import { JamBook } from './jam-book';
 import {
   FONT_CHARSET,
   MAX_LINE_CHARS,
@@ -101,6 +103,9 @@ const FAULT_WORDS: Record<MachineFault, { message: string; action: string }> = {
 interface Pending {
   seq: number;
   cmd: string;
+  args: ReadonlyArray<string | number>;
+  /** The card a `! FAULT JAM card=<h>` named while this command was on the wire. */
+  jammedCard?: number;
   resolve(r: MachineReplyOk): void;
   reject(e: Error): void;
   timer: NodeJS.Timeout;
@@ -133,6 +138,10 @@ export class MachineDriver implements Device {
   private closed = false;
   /** While the machine shows a command's problem (no answer, refusal), STATUS until it answers. */
   private readonly prober: Prober;
+  /** Engine commands refused while the machine was stopped, waiting for it to run again. */
+  private readonly runWaiters = new Set<() => void>();
+  /** Whose card a jam took (see jam-book.ts). */
+  private readonly jams = new JamBook();
 
   constructor(
     link: LinkSource,
@@ -218,16 +227,21 @@ export class MachineDriver implements Device {
     if (!Number.isInteger(handle) || handle <= 0) throw new MachineError(this.id, 'ERROR', `${this.id}: FEED answered without a card handle`);
     if (r.fields.hopper !== undefined) this.hopper = Number(r.fields.hopper);
     this.owned.add(handle);
+    this.jams.fed(handle);
     return handle;
   }
 
   async move(handle: number, module: MachineModule, slot: number, signal?: AbortSignal): Promise<void> {
+    if (this.jams.wasRemoved(handle)) throw this.takenOut(handle, 'MOVE');
     await this.command('MOVE', [handle, module, slot], this.timeouts.move, signal, `moving card ${handle} to ${module} ${slot}`);
+    this.jams.moved(handle, module);
   }
 
   async eject(handle: number, bin: 'GOOD' | 'REJECT', signal?: AbortSignal): Promise<void> {
+    if (this.jams.wasRemoved(handle)) throw this.takenOut(handle, 'EJECT');
     await this.command('EJECT', [handle, bin], this.timeouts.eject, signal, `ejecting card ${handle} to ${bin}`);
     this.owned.delete(handle);
+    this.jams.ejected(handle);
   }
 
   /** Strikes one line on the card at the embosser. Positions in mm are sent as mils. */
@@ -235,6 +249,8 @@ export class MachineDriver implements Device {
     const indent = line.kind === 'indent' || line.font === 'indent';
     const problem = checkStrikeLine(line);
     if (problem) throw new MachineError(this.id, 'ERROR', `${this.id}: ${problem}`);
+    const gone = this.jams.removedAtEmbosser();
+    if (gone != null) throw this.takenOut(gone, indent ? 'INDENT' : 'EMBOSS');
     const side = line.side === 'back' ? 'BACK' : 'FRONT';
     const pos = [mmToMils(line.x), mmToMils(line.y), mmToMils(line.pitch)];
     const args = indent ? [side, ...pos] : [side, line.font, ...pos];
@@ -243,6 +259,8 @@ export class MachineDriver implements Device {
   }
 
   async topping(side: 'front' | 'back', signal?: AbortSignal): Promise<void> {
+    const gone = this.jams.removedAtEmbosser();
+    if (gone != null) throw this.takenOut(gone, 'TOPPING');
     await this.command('TOPPING', [side === 'back' ? 'BACK' : 'FRONT'], this.timeouts.topping, signal, 'topping');
   }
 
@@ -251,14 +269,34 @@ export class MachineDriver implements Device {
     const r = await this.command('RECOVER', [], this.timeouts.recover, signal, 'recovering');
     this.halted = false;
     this.faults.delete('JAM');
+    const lost = (r.fields.lost ?? '').split(',').filter(Boolean).map(Number);
+    for (const h of lost) this.owned.delete(h);
+    this.jams.recovered(lost);
     this.refresh();
-    return { lost: (r.fields.lost ?? '').split(',').filter(Boolean).map(Number) };
+    return { lost };
+  }
+
+  /** The panel's commands: Recover once a jam is cleared by hand. */
+  async perform(command: DeviceCommand): Promise<void> {
+    if (command !== 'recover') throw new MachineError(this.id, 'ERROR', `${this.id}: ${command} is not a machine command`);
+    await this.recover();
+  }
+
+  /** True when the machine said (RECOVER's `lost=`) that this card left its path: the operator took it out. */
+  wasRemoved(handle: number): boolean {
+    return this.jams.wasRemoved(handle);
+  }
+
+  /** A command for a card the operator took out after a jam: nothing to send, that card's jam. */
+  private takenOut(handle: number, cmd: string): MachineError {
+    return new MachineError(this.id, 'JAM', `${this.id}: card ${handle} was taken out after a jam; ${cmd} not sent`, { jammed: handle });
   }
 
   /** Re-initialises the machine: every card in the path goes to the reject bin. */
   async reset(signal?: AbortSignal): Promise<void> {
     await this.command('RESET', [], this.timeouts.reset, signal, 'resetting');
     this.owned.clear();
+    this.jams.reset();
     await this.queryStatus(signal);
   }
 
@@ -351,10 +389,41 @@ export class MachineDriver implements Device {
         this.refresh();
       }
     };
-    this.queued++;
-    const p = this.chain.then(run, run).finally(() => this.queued--);
-    this.chain = p.catch(() => undefined);
-    return p;
+    const once = () => {
+      this.queued++;
+      const p = this.chain.then(run, run).finally(() => this.queued--);
+      this.chain = p.catch(() => undefined);
+      return p;
+    };
+    if (!signal) return once();
+    // An engine command the machine refused because it is stopped (a cover open, a jam not yet
+    // cleared or recovered) was not done: the card is where it was. It waits, off the queue so
+    // the operator's Recover can go out, until the machine runs again, and is sent again; only
+    // the card a jam took can fail.
+    const loop = async (): Promise<MachineReplyOk> => {
+      for (;;) {
+        try {
+          return await once();
+        } catch (e) {
+          if (!(e instanceof MachineError) || e.detail.refused !== 1) throw e;
+          await this.runnable(cmd, signal);
+        }
+      }
+    };
+    return loop();
+  }
+
+  /** The machine can move cards: connected, no jam (cleared and recovered), no cover open. */
+  private get canRun(): boolean {
+    return this.keeper.isUp && !this.halted && !this.faults.has('JAM') && !this.faults.has('COVER_OPEN');
+  }
+
+  /** Resolves when the machine can run again; a stop (the signal) or closing ends the wait, nothing sent. */
+  private runnable(cmd: string, signal: AbortSignal): Promise<void> {
+    return waitUntil({
+      waiters: this.runWaiters, signal, ready: () => this.canRun, closed: () => this.closed,
+      onClosed: () => this.notSent(cmd, 'closed'), onAbort: () => this.notSent(cmd, 'cancelled'),
+    });
   }
 
   /** Sends a command, through a pulled cable when there is a signal (see command()). */
@@ -392,28 +461,10 @@ export class MachineDriver implements Device {
 
   /** Resolves when the port is up again; a stop (the signal) or closing the driver ends the wait. */
   private portUp(cmd: string, signal: AbortSignal, lost: boolean): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const end = () => {
-        this.upWaiters.delete(check);
-        signal.removeEventListener('abort', onAbort);
-      };
-      const check = () => {
-        if (this.closed) {
-          end();
-          reject(lost ? this.lostAnswer(cmd, 'closed') : this.notSent(cmd, 'closed'));
-        } else if (this.keeper.isUp) {
-          end();
-          resolve();
-        }
-      };
-      const onAbort = () => {
-        end();
-        reject(lost ? this.lostAnswer(cmd, 'cancelled while the port was away') : this.notSent(cmd, 'cancelled'));
-      };
-      if (signal.aborted) return onAbort();
-      this.upWaiters.add(check);
-      signal.addEventListener('abort', onAbort, { once: true });
-      check();
+    return waitUntil({
+      waiters: this.upWaiters, signal, ready: () => this.keeper.isUp, closed: () => this.closed,
+      onClosed: () => (lost ? this.lostAnswer(cmd, 'closed') : this.notSent(cmd, 'closed')),
+      onAbort: () => (lost ? this.lostAnswer(cmd, 'cancelled while the port was away') : this.notSent(cmd, 'cancelled')),
     });
   }
 
@@ -445,6 +496,7 @@ export class MachineDriver implements Device {
       this.pending = {
         seq,
         cmd,
+        args,
         timer,
         resolve: (r) => settle(() => resolve(r)),
         reject: (e) => settle(() => reject(e)),
@@ -475,12 +527,22 @@ export class MachineDriver implements Device {
     this.refresh();
     // The machine's own text is left out of EMBOSS/INDENT errors: a faulty machine could echo the line.
     const said = p.cmd === 'EMBOSS' || p.cmd === 'INDENT' || !m.text ? '' : `: ${m.text}`;
-    p.reject(new MachineError(this.id, code, `${this.id}: ${p.cmd} failed with ${m.code}${said}`, { wire: m.code }));
+    // A JAM that names this command's own card took that card; any other JAM, HALTED or
+    // COVER_OPEN is the machine refusing to run: it did nothing (refused: 1).
+    const own = m.code === 'JAM' ? this.jams.ownCard(p.cmd, p.args, p.jammedCard) : null;
+    const refused = m.code === 'COVER_OPEN' || m.code === 'HALTED' || (m.code === 'JAM' && own == null);
+    p.reject(new MachineError(this.id, code, `${this.id}: ${p.cmd} failed with ${m.code}${said}`, { wire: m.code, ...(refused ? { refused: 1 } : {}), ...(own != null ? { jammed: own } : {}) }));
   }
 
   private handleEvent(e: MachineEvent): void {
     const code = e.words[0] as MachineFault | undefined;
-    if (e.name === 'FAULT' && code && (MACHINE_FAULTS as readonly string[]).includes(code)) this.faults.add(code);
+    if (e.name === 'FAULT' && code && (MACHINE_FAULTS as readonly string[]).includes(code)) {
+      this.faults.add(code);
+      if (code === 'JAM' && e.fields.card !== undefined) {
+        this.jams.faulted(Number(e.fields.card));
+        if (this.pending) this.pending.jammedCard = Number(e.fields.card);
+      }
+    }
     else if (e.name === 'CLEARED' && code && (MACHINE_FAULTS as readonly string[]).includes(code)) {
       this.faults.delete(code);
       // A cleared jam still halts the machine until the host sends RECOVER.
@@ -498,13 +560,14 @@ export class MachineDriver implements Device {
   }
 
   private refresh(): void {
+    if (this.runWaiters.size && (this.canRun || this.closed)) for (const w of [...this.runWaiters]) w();
     if (!this.keeper.isUp) {
       this.holder.set('offline', `Not connected: ${this.downReason}`, REASONS.MACHINE_OFFLINE.action);
       return;
     }
     const worst = FAULT_PRIORITY.find((f) => this.faults.has(f));
     if (worst === 'JAM' && this.halted && this.faults.size === 1) {
-      this.holder.set('error', 'The jam is cleared; the machine waits for Recover', 'Press Recover to resume the machine');
+      this.holder.set('error', 'The jam is cleared; the machine waits for Recover', 'Press Recover to resume the machine', ['recover']);
       return;
     }
     if (worst) {

@@ -185,6 +185,7 @@ export const en = {
   'devices.loadFailed': 'listing the devices',
   'devices.command.unlock': 'Unlock ($X)',
   'devices.command.home': 'Home ($H)',
+  'devices.command.recover': 'Recover',
   'devices.commandFailed': 'the command to {device}',
 
   'task.progress': '{label}: {done} of {total}',

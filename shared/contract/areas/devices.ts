@@ -6,7 +6,7 @@ import { DeviceStatusSchema } from '../dto';
 // The device part of the contract (merged into CALLS/EVENTS in ../channels.ts): commands a
 // device panel offers (`DeviceStatus.commands`), e.g. a laser's unlock ($X) and homing ($H)
 // after an alarm paused the line.
-export const DeviceCommandSchema = z.enum(['unlock', 'home']);
+export const DeviceCommandSchema = z.enum(['unlock', 'home', 'recover']);
 
 export const DEVICES_CALLS = {
   'devices.perform': { input: z.object({ deviceId: id, command: DeviceCommandSchema }).strict(), output: DeviceStatusSchema },

@@ -169,3 +169,68 @@ test('a signal cancels a command still waiting its turn; a command already on th
     await r.machine.close();
   }
 });
+
+test('an engine command refused while a cover is open waits and goes out once it is closed; the card is not failed', async () => {
+  const r = await rig();
+  const go = new AbortController().signal;
+  const h = await r.machine.feed(go);
+  r.emulator.openCover();
+  await waitFor(() => r.machine.status().state === 'error', 2000, 'cover event');
+  let done = false;
+  const moved = r.machine.move(h, 'ENCODER', 0, go).then(() => (done = true));
+  await new Promise((res) => setTimeout(res, 50));
+  assert.equal(done, false);
+  r.emulator.closeCover();
+  await moved;
+  assert.deepEqual(r.emulator.cardsInPath().map((c) => c.pos), ['ENCODER']);
+  await r.machine.close();
+});
+
+test('a jam: only the jammed card fails; another card refused meanwhile waits for the operator to clear it and press Recover, which the panel offers', async () => {
+  const r = await rig();
+  const go = new AbortController().signal;
+  const a = await r.machine.feed(go);
+  await r.machine.move(a, 'CHIP', 0, go);
+  const b = await r.machine.feed(go);
+  r.emulator.jamAtNextMove();
+  await assert.rejects(r.machine.move(b, 'CHIP', 1, go), (e: unknown) => e instanceof MachineError && e.code === 'JAM' && e.detail.jammed === b);
+  const moved = r.machine.move(a, 'ENCODER', 0, go);
+  r.emulator.clearJam();
+  await waitFor(() => (r.machine.status().commands ?? []).includes('recover'), 2000, 'recover offered');
+  await r.machine.perform('recover');
+  await moved;
+  assert.equal(r.machine.wasRemoved(b), true);
+  assert.equal(r.machine.wasRemoved(a), false);
+  assert.deepEqual(r.emulator.cardsInPath().map((c) => c.pos), ['ENCODER']);
+  await r.machine.close();
+});
+
+test('a stop ends the wait of a refused command, nothing sent (sent: 0)', async () => {
+  const r = await rig();
+  const stop = new AbortController();
+  const h = await r.machine.feed(stop.signal);
+  r.emulator.openCover();
+  await waitFor(() => r.machine.status().state === 'error', 2000, 'cover event');
+  const moved = r.machine.move(h, 'ENCODER', 0, stop.signal);
+  await new Promise((res) => setTimeout(res, 20));
+  stop.abort();
+  await assert.rejects(moved, (e: unknown) => e instanceof MachineError && e.detail.sent === 0);
+  await r.machine.close();
+});
+
+test('a card that jammed where it sat fails its own next command at once (JAM, jammed); once Recover named it lost nothing is sent for it', async () => {
+  const r = await rig();
+  const go = new AbortController().signal;
+  const a = await r.machine.feed(go);
+  await r.machine.move(a, 'CHIP', 0, go);
+  r.emulator.jamNow(a);
+  await waitFor(() => r.machine.status().state === 'error', 2000, 'jam event');
+  await assert.rejects(r.machine.move(a, 'ENCODER', 0, go), (e: unknown) => e instanceof MachineError && e.code === 'JAM' && e.detail.jammed === a);
+  r.emulator.clearJam();
+  await waitFor(() => (r.machine.status().commands ?? []).includes('recover'), 2000, 'recover offered');
+  await r.machine.perform('recover');
+  const sent = r.emulator.commandLog.length;
+  await assert.rejects(r.machine.move(a, 'ENCODER', 0, go), (e: unknown) => e instanceof MachineError && e.code === 'JAM' && e.detail.jammed === a);
+  assert.equal(r.emulator.commandLog.length, sent);
+  await r.machine.close();
+});

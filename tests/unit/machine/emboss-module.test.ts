@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PAN, rig, stepContext } from './support';
+import { PAN, rig, stepContext, waitFor } from './support';
 import { createEmbossModule } from '../../../electron/devices/machine/emboss-module';
 import type { EmbossJob } from '../../../shared/layout/jobs';
 import type { StepContext } from '../../../electron/core/engine/step';
@@ -98,11 +98,17 @@ test('maps jam, cover, offline and timeout to their reasons', async () => {
     await r.machine.close();
   }
   {
+    // A cover open refuses the strike before anything is struck: the strike waits for the cover
+    // to close and goes out then; the card at the embosser is not failed (issue 11, shift model).
     const r = await rig();
     await atEmbosser(r);
     r.emulator.openCover();
-    const out = await mod(r).run(stepContext());
-    assert.equal(!out.ok && out.reason, 'MACHINE_COVER_OPEN');
+    const run = mod(r).run(stepContext());
+    await waitFor(() => r.emulator.commandLog.filter((c) => c === 'EMBOSS').length === 1, 2000, 'the strike refused');
+    r.emulator.closeCover();
+    const out = await run;
+    assert.equal(out.ok, true);
+    assert.equal(r.emulator.commandLog.filter((c) => c === 'EMBOSS').length, 2);
     await r.machine.close();
   }
   {
