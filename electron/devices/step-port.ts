@@ -52,7 +52,8 @@ export interface CardTransport {
   feed(ctx: { cardId: number; signal: AbortSignal }): Promise<number>;
   /** Brings the card to a module's slot; resolves when the card is there (e.g. inserted in a reader). */
   moveTo(handle: number, module: StepKind, slot: number, signal: AbortSignal): Promise<void>;
-  eject(handle: number, bin: Bin, signal: AbortSignal): Promise<void>;
+  /** Sends the card to a bin; 'removed' when the card had already left the path by hand (a jammed card taken out). */
+  eject(handle: number, bin: Bin, signal: AbortSignal): Promise<void | 'removed'>;
   /** Sends every card in the path to the reject bin (a machine's reset). Absent: cards are taken out by hand. */
   clearPath?(signal: AbortSignal): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { SlotPool } from './slot-pool';
 import { Mutex } from './mutex';
 import { RateMeter } from './rate-meter';
 import { crosscheck } from './crosscheck';
-import { answerLost, neverSent, transportFailure } from './transport-errors';
+import { answerLost, jammedHandle, neverSent, transportFailure } from './transport-errors';
 import { cardsInPath, recordCleared, whereIs } from './path';
 
 // The production engine: cards flow through their product's steps, each module working on its
@@ -460,6 +460,17 @@ export class Engine {
             this.pauseFor(failure.message);
             throw null;
           }
+          const jammed = jammedHandle(e);
+          if (jammed != null) {
+            // The FEED took a blank and it jammed at the hopper: a blank left the hopper for this
+            // card. It is spoiled MACHINE_JAM at the feed, and waits below for the operator to take
+            // it out and press Recover (or for the path to be cleared).
+            store.journal(card.id, 'feed', null, 1, 'result', true, null, { jammed: true });
+            handle = jammed;
+            failure = { ...transportFailure(e, 'feed'), step: 'feed' };
+            this.pauseFor(failure.message);
+            throw null;
+          }
           const stopped = moveSignal.aborted;
           const f = stopped ? { reason: 'OPERATOR_STOP' as const, message: 'stopped before a card was taken' } : transportFailure(e, 'feed');
           store.journal(card.id, 'feed', null, 1, 'result', false, f.reason);
@@ -530,8 +541,9 @@ export class Engine {
         try {
           await this.waitForDevices(transportIds, cur, `card ${cur.record_id} waits to leave for the ${bin} bin`, false);
           store.journal(card.id, 'eject', null, 1, 'intent', null, bin);
-          await this.d.transport.eject(handle, bin, signal);
-          store.journal(card.id, 'eject', null, 1, 'result', true, bin);
+          const out = await this.d.transport.eject(handle, bin, signal);
+          if (out === 'removed') failure = this.removedByHand(cur, failure);
+          else store.journal(card.id, 'eject', null, 1, 'result', true, bin);
         } catch (e) {
           if (signal.aborted) {
             if (!failure) failure = { reason: 'EMERGENCY_STOP', message: 'emergency stop', step: 'eject' };
@@ -548,6 +560,23 @@ export class Engine {
     } finally {
       releaseAll();
     }
+  }
+
+  /**
+   * A jammed card the operator took out (the machine's Recover named it) left the path by hand:
+   * recorded so, with a log entry that says where it was and why it is spoiled. It fails with its
+   * reason and step (a jam; never passed, whatever its steps did).
+   */
+  private removedByHand(cur: CardDbRow, failure: { reason: ReasonCode; message: string; step: StepKind | 'feed' | 'eject' } | null) {
+    const f = failure ?? { reason: 'MACHINE_JAM' as const, message: 'the card was taken out of the machine after a jam', step: 'eject' as const };
+    this.d.store.db.transaction(() => {
+      this.d.store.journal(cur.id, 'clear', cur.slot, 1, 'result', true, 'reject', { how: 'by-hand', after: 'jam' });
+      this.d.log({
+        type: 'card.cleared', severity: 'warn', outcome: 'success', card: cur, data: { reason: f.reason },
+        message: `card ${cur.record_id} ${whereIs(cur)} was taken out of the machine by the operator after a jam; counted as spoiled (${f.reason})`,
+      });
+    })();
+    return f;
   }
 
   /** The card's outcome, the purge of its record and its log entry commit together: a crash can

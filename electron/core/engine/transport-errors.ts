@@ -24,3 +24,11 @@ export function neverSent(e: unknown): boolean {
 export function answerLost(e: unknown): boolean {
   return e instanceof DeviceError && e.detail.sent === 1;
 }
+
+/**
+ * The transport handle of the card a jam took during this command, when the machine named it: a
+ * FEED that jammed at the hopper took a blank for the card, which has to be accounted for.
+ */
+export function jammedHandle(e: unknown): number | null {
+  return e instanceof DeviceError && typeof e.detail.jammed === 'number' ? e.detail.jammed : null;
+}

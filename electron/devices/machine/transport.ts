@@ -35,7 +35,13 @@ export class MachineTransport implements CardTransport {
     await this.machine.move(handle, MODULE_OF_STEP[module], slot, signal);
   }
 
-  async eject(handle: number, bin: Bin, signal: AbortSignal): Promise<void> {
+  async eject(handle: number, bin: Bin, signal: AbortSignal): Promise<void | 'removed'> {
+    // A card that jammed and that the operator took out (RECOVER named it lost) is not in the
+    // machine: nothing to eject, it is in the operator's hands.
+    if (this.machine.wasRemoved(handle)) {
+      this.cards.delete(handle);
+      return 'removed';
+    }
     await this.machine.eject(handle, bin === 'good' ? 'GOOD' : 'REJECT', signal);
     this.cards.delete(handle);
   }
