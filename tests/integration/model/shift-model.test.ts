@@ -7,7 +7,7 @@ import { GATED } from '../../support/model/plan';
 // in-process emulators (time scale 0), 25 to a station copy as a shift runs batch after batch.
 // Each sequence is a batch with its product's chip and stripe retries, faults at any step (a
 // status word on a STORE DATA block, a card pulled from the reader, a defective stripe, an
-// encoder write error or garbled read-back, the laser's or the machine's cable pulled), pause / resume / stop, supervisor decisions
+// encoder write error or garbled read-back, the laser's or the machine's cable pulled, a jam, a cover opened), pause / resume / stop, supervisor decisions
 // (reject, rework), holds and releases, and the vault count. After each one the simulated world
 // is the oracle: where every blank that left the hopper is and whose data it carries, against
 // what the station says (tests/support/model/oracle.ts); when a copy closes, the shift report
@@ -27,6 +27,6 @@ test(`shift model: ${RUNS} seeded sequences from seed ${FIRST} hold every invari
   assert.deepEqual(r.copyProblems, []);
   assert.deepEqual(r.failures.map((f) => `seed ${f.seed}: ${f.run.problems[0]}`), []);
   // The sequences did test something: faults of every drawable kind fired, blanks were spoiled and remade.
-  for (const k of ['pause', 'stop', 'chipStatus', 'cardPulled', 'stripeDefective', 'stripeWriteError', 'stripeGarbage', 'laserUnplugged', 'machineUnplugged', 'laserAlarm'] as const) assert.ok((r.kinds[k] ?? 0) > 10, `${k} drawn in only ${r.kinds[k] ?? 0} sequences`);
+  for (const k of ['pause', 'stop', 'chipStatus', 'cardPulled', 'stripeDefective', 'stripeWriteError', 'stripeGarbage', 'laserUnplugged', 'machineUnplugged', 'laserAlarm', 'jam', 'cover'] as const) assert.ok((r.kinds[k] ?? 0) > 10, `${k} drawn in only ${r.kinds[k] ?? 0} sequences`);
   assert.ok(r.spoiled > RUNS / 5, `only ${r.spoiled} blanks spoiled over ${RUNS} sequences`);
 });

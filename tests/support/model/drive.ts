@@ -83,9 +83,9 @@ export async function driveBatch(batchId: string, plan: SequencePlan, d: Drive):
 /**
  * Waits until the engine rests — paused, stopped, finished or emergency-stopped — with no card in
  * flight. Meanwhile the operator answers a device panel that offers a command (a laser locked
- * after an alarm offers "unlock"), as a person at the line does when the screen says so.
+ * after an alarm offers "unlock", a machine whose jam was cleared "recover"), as a person at the line does when the screen says so.
  */
-export async function settle(station: Booted['station'], perform?: (deviceId: string, command: 'unlock' | 'home') => Promise<unknown>, trace?: string[], machine?: MachineEmulator): Promise<{ ok: boolean; state: string; message: string | null }> {
+export async function settle(station: Booted['station'], perform?: (deviceId: string, command: 'unlock' | 'home' | 'recover') => Promise<unknown>, trace?: string[], machine?: MachineEmulator): Promise<{ ok: boolean; state: string; message: string | null }> {
   const t0 = Date.now();
   let lastPerform = 0;
   for (;;) {
@@ -94,10 +94,12 @@ export async function settle(station: Booted['station'], perform?: (deviceId: st
     if (perform && Date.now() - lastPerform > 50)
       for (const dev of station.deviceSet.devices) {
         const ds = dev.status();
-        if (ds.state === 'error' && ds.commands?.includes('unlock')) {
+        // A laser locked after an alarm offers unlock; the machine whose jam was cleared by hand, recover.
+        const command = ds.state === 'error' ? (['unlock', 'recover'] as const).find((c) => ds.commands?.includes(c)) : undefined;
+        if (command) {
           lastPerform = Date.now();
-          trace?.push(`  operator: ${ds.id} panel says "${ds.message}": unlock`);
-          await perform(ds.id, 'unlock').catch((e: Error) => trace?.push(`    unlock refused: ${e.message}`));
+          trace?.push(`  operator: ${ds.id} panel says "${ds.message}": ${command}`);
+          await perform(ds.id, command).catch((e: Error) => trace?.push(`    ${command} refused: ${e.message}`));
         }
       }
     const s = station.engine.status();

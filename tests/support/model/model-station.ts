@@ -72,13 +72,18 @@ export class ModelStation {
     this.line.cardOverrides = (serial) => this.faultOf?.(serial);
     const machine = this.line.machine as unknown as { execute(cmd: Cmd): Promise<string> };
     const execute = machine.execute.bind(this.line.machine);
+    const counters = this.line.machine as unknown as { nextSerial: number; nextHandle: number };
     machine.execute = async (cmd) => {
       this.count++;
       this.onCommand?.(cmd);
-      const reply = await execute(cmd);
-      const m = cmd.cmd === 'FEED' ? /^OK card=(\d+) serial=(\d+)/.exec(reply) : null;
-      if (m) this.onFed?.(Number(m[2]), Number(m[1]));
-      return reply;
+      const serial = counters.nextSerial;
+      try {
+        return await execute(cmd);
+      } finally {
+        // A FEED that took a blank — answered OK, or refused because that blank jammed at the
+        // hopper — took it for the card whose feed the station journaled last.
+        if (cmd.cmd === 'FEED' && counters.nextSerial > serial) this.onFed?.(serial, counters.nextHandle - 1);
+      }
     };
   }
 

@@ -64,12 +64,6 @@ export const GATED: Partial<Record<EventKind, string>> = {
   // the station fails it EMERGENCY_STOP at "eject"; after rework the record is on two good cards.
   // Seed 831 of the 800–839 run fails too (not yet looked at).
   estop: 'item 4 (a stop during an eject: the card is where the EJECT put it, not failed blindly)',
-  // Seen on main with item 4 in, seeds 800–809: the operator takes the jammed card out (and clears
-  // the path), yet that card stays in_progress without a reason, and the line rests unfinished.
-  jam: 'item 4 (after a jam cleared by hand the station accounts the jammed card, spoiled with its reason)',
-  // Seen on main with items 1 and 4 in, seeds 800–809: cards behind the one at the faulted step
-  // fail MACHINE_ERROR / MACHINE_COVER_OPEN.
-  cover: 'item 1 (only the card at the faulted step can fail) and item 4',
 };
 
 /**
