@@ -196,11 +196,12 @@ export class ModelStation {
       trace.push(`  vault: ${blanks} blanks taken, issued recorded ${issued}; station: good ${rec.good}, spoiled ${rec.spoiled}, ${rec.balanced ? 'balanced' : `not balanced (${rec.difference})`}`);
       this.batches.push({ batchId, balanced: rec.balanced, vaultOk });
 
-      // The oracle.
+      // The oracle. A card the station took as fed: its FEED answered, or (the answer lost with the
+      // cable) the station cleared it from the path to the reject bin and counts it spoiled.
       const serials = new Set([...line.cards.keys()].filter((s) => s >= firstSerial));
       const world = readWorld(line, [...file.pans.values()]).filter((w) => serials.has(w.serial));
       const cards = station.db
-        .prepare("SELECT c.id, c.batch_id, c.record_index, c.record_id, c.attempt, c.state, c.step, c.reason, (SELECT COUNT(*) FROM card_steps j WHERE j.card_id = c.id AND j.step = 'feed' AND j.phase = 'result' AND j.ok = 1) AS fed FROM cards c WHERE c.batch_id = ? ORDER BY c.id")
+        .prepare("SELECT c.id, c.batch_id, c.record_index, c.record_id, c.attempt, c.state, c.step, c.reason, (SELECT COUNT(*) FROM card_steps j WHERE j.card_id = c.id AND j.step IN ('feed', 'clear') AND j.phase = 'result' AND j.ok = 1) AS fed FROM cards c WHERE c.batch_id = ? ORDER BY c.id")
         .all(batchId) as StationCard[];
       problems.push(
         ...judgeSequence({
