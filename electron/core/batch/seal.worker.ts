@@ -1,10 +1,13 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { createCipheriv, randomBytes } from 'node:crypto';
+import { runInBackground } from '../workers/background';
 
 // Seals blocks of records for the import worker (seal-pool.ts), the same construction as
 // RecordVault.seal: AES-256-GCM, a fresh random 96-bit IV per record, the record's place as AAD,
 // out = IV | tag | ciphertext. One cipher per record costs as much as storing the row, so it runs
 // beside the import worker's reading and inserting.
+// Below the device thread's priority (see workers/background.ts).
+runInBackground();
 const key = Buffer.from(workerData.key as Uint8Array);
 const state = new Int32Array(workerData.state as SharedArrayBuffer);
 const port = workerData.port as MessagePort;
