@@ -27,6 +27,6 @@ test(`shift model: ${RUNS} seeded sequences from seed ${FIRST} hold every invari
   assert.deepEqual(r.copyProblems, []);
   assert.deepEqual(r.failures.map((f) => `seed ${f.seed}: ${f.run.problems[0]}`), []);
   // The sequences did test something: faults of every drawable kind fired, blanks were spoiled and remade.
-  for (const k of ['pause', 'stop', 'chipStatus', 'cardPulled', 'stripeDefective', 'stripeWriteError', 'stripeGarbage', 'laserUnplugged', 'machineUnplugged', 'laserAlarm', 'jam', 'cover'] as const) assert.ok((r.kinds[k] ?? 0) > 10, `${k} drawn in only ${r.kinds[k] ?? 0} sequences`);
+  for (const k of ['pause', 'stop', 'chipStatus', 'cardPulled', 'stripeDefective', 'stripeWriteError', 'stripeGarbage', 'laserUnplugged', 'machineUnplugged', 'laserAlarm', 'jam', 'cover', 'estop'] as const) assert.ok((r.kinds[k] ?? 0) > 10, `${k} drawn in only ${r.kinds[k] ?? 0} sequences`);
   assert.ok(r.spoiled > RUNS / 5, `only ${r.spoiled} blanks spoiled over ${RUNS} sequences`);
 });

@@ -152,7 +152,12 @@ export class ModelStation {
     this.onCommand = (cmd) => {
       // A jam is keyed to a move: a blank jammed at the hopper is never fed for a record (no card to judge).
       while (pending.length && pending[0].atCommand <= this.count - base && (pending[0].what !== 'jam' || cmd.cmd === 'MOVE')) fire(pending.shift()!, cmd);
-      // A defective stripe cannot be written while that blank is at the encoder.
+      // A defective stripe cannot be written while that blank is at the encoder; a RESET (the
+      // path cleared after an emergency stop) sends it to the reject bin with the others.
+      if (cmd.cmd === 'RESET' && defectiveAtEncoder != null) {
+        line.encoder!.faults.writeError = false;
+        defectiveAtEncoder = null;
+      }
       if (cmd.cmd === 'MOVE' || cmd.cmd === 'EJECT') {
         const serial = handleToSerial.get(Number(cmd.args[0]));
         if (defectiveAtEncoder != null && serial === defectiveAtEncoder) {
@@ -197,11 +202,11 @@ export class ModelStation {
       this.batches.push({ batchId, balanced: rec.balanced, vaultOk });
 
       // The oracle. A card the station took as fed: its FEED answered, or (the answer lost with the
-      // cable) the station cleared it from the path to the reject bin and counts it spoiled.
+      // cable) the station cleared it from the path to the reject bin and counts it spoiled — once.
       const serials = new Set([...line.cards.keys()].filter((s) => s >= firstSerial));
       const world = readWorld(line, [...file.pans.values()]).filter((w) => serials.has(w.serial));
       const cards = station.db
-        .prepare("SELECT c.id, c.batch_id, c.record_index, c.record_id, c.attempt, c.state, c.step, c.reason, (SELECT COUNT(*) FROM card_steps j WHERE j.card_id = c.id AND j.step IN ('feed', 'clear') AND j.phase = 'result' AND j.ok = 1) AS fed FROM cards c WHERE c.batch_id = ? ORDER BY c.id")
+        .prepare("SELECT c.id, c.batch_id, c.record_index, c.record_id, c.attempt, c.state, c.step, c.reason, (SELECT COUNT(*) FROM card_steps j WHERE j.card_id = c.id AND j.step = 'feed' AND j.phase = 'result' AND j.ok = 1) + (SELECT COUNT(*) FROM card_steps j WHERE j.card_id = c.id AND j.step = 'feed' AND j.phase = 'intent' AND NOT EXISTS (SELECT 1 FROM card_steps k WHERE k.card_id = c.id AND k.step = 'feed' AND k.phase = 'result') AND EXISTS (SELECT 1 FROM card_steps k WHERE k.card_id = c.id AND k.step = 'clear' AND k.phase = 'result' AND k.ok = 1)) AS fed FROM cards c WHERE c.batch_id = ? ORDER BY c.id")
         .all(batchId) as StationCard[];
       problems.push(
         ...judgeSequence({

@@ -12,7 +12,8 @@ export interface StationCard {
   state: string;
   step: string | null;
   reason: string | null;
-  /** Successful feeds journaled for this card (a blank was taken for it). */
+  /** Feeds journaled for this card that took a blank: answered OK, or whose answer was lost and
+   * whose card the station then cleared from the path (it counts that blank spoiled). */
   fed: number;
 }
 

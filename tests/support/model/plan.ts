@@ -57,14 +57,7 @@ export interface SequencePlan {
  * main fail it (being fixed by another helper). The harness expresses every one of them:
  * `npm run soak -- --all` draws them anyway. Remove an entry when its fix is on main.
  */
-export const GATED: Partial<Record<EventKind, string>> = {
-  // Seen on main with item 4 in (recovery.path / clearPath; the operator clears the path in
-  // drive.ts). A stop before a FEED is sent no longer spoils a blank (c69ca19). Left, seed 803: a
-  // stop just before an EJECT to the good bin — the world delivers the card to the good tray while
-  // the station fails it EMERGENCY_STOP at "eject"; after rework the record is on two good cards.
-  // Seed 831 of the 800–839 run fails too (not yet looked at).
-  estop: 'item 4 (a stop during an eject: the card is where the EJECT put it, not failed blindly)',
-};
+export const GATED: Partial<Record<EventKind, string>> = {};
 
 /**
  * Kinds main survives but that cost seconds of real waiting each, which `npm test` cannot afford
