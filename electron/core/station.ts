@@ -21,6 +21,7 @@ import { recoverInterrupted, type RecoveredCard } from './recovery';
 import type { LoadedConfig } from './config';
 import type { DeviceFactory, DeviceSet } from './device-set';
 import type { LogEntry } from '../../shared/contract/dto';
+import { engineNote } from '../../shared/domain/status-notes';
 
 // The station core: the config, the store, the log, the products, the devices and the engine,
 // composed in plain Node. The Electron main process, the CLI and the browser bridge are thin
@@ -181,7 +182,7 @@ export class Station {
       const f = guard?.classify(err);
       if (!f || this.db.inTransaction) throw f ?? err;
       this.hold(e);
-      this.engine?.pause(f.message);
+      this.engine?.pause(f.message, engineNote('storeFault'));
     }
   }
 
@@ -197,7 +198,7 @@ export class Station {
 
   private storeFaultChanged(f: StoreFaultError | null): void {
     if (f) {
-      this.engine?.pause(f.message);
+      this.engine?.pause(f.message, engineNote('storeFault'));
       return;
     }
     // Space again: the held entries are written now, in order, with the time each happened.

@@ -8,6 +8,7 @@ import { openPkcs11Token } from '../devices/pkcs11/pkcs11js-token';
 import { createPkcs11KeyProvider } from '../devices/pkcs11/provider';
 import { createHsmKeyWriter, type HsmKeyWriter } from '../devices/pkcs11/hsm-keys';
 import { childKeyLoader } from '../devices/pkcs11/key-loader';
+import { deviceNote } from '../../shared/domain/status-notes';
 
 // The chip step's key provider from keyStore in the config: the software store (demo, training;
 // production products refused unless allowProduction), or a PKCS#11 token shown on the device
@@ -45,7 +46,7 @@ function softwareBanner(): Device {
   const st = new StatusHolder('keystore', 'keystore', 'Key store: software');
   return {
     id: 'keystore', kind: 'keystore', status: () => st.get(), onStatus: (cb) => st.on(cb),
-    start: async () => st.set('online', 'PRODUCTION KEYS IN THE SOFTWARE KEY STORE (keyStore.allowProduction): the keys are not in an HSM', 'Move the keys to an HSM (docs/hsm.md)'),
+    start: async () => st.say('online', deviceNote('keystore.software'), 'PRODUCTION KEYS IN THE SOFTWARE KEY STORE (keyStore.allowProduction): the keys are not in an HSM', 'Move the keys to an HSM (docs/hsm.md)'),
     close: async () => undefined,
   };
 }

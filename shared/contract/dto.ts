@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CARD_STATES } from '../domain/card-state';
 import { STEP_KINDS } from '../domain/product';
+import { StatusNoteSchema } from '../domain/status-notes';
 
 // The shapes that cross the process boundary. None of them can carry a full PAN or a secret:
 // rows carry the masked PAN only.
@@ -72,6 +73,8 @@ export const EngineStatusSchema = z.object({
   etaSeconds: z.number().nullable(),
   startedAt: z.number().nullable(),
   message: z.string().nullable(),
+  /** Why the line is as it is, as a code the screen words from its catalogue (the message is the log's line). */
+  note: StatusNoteSchema.nullable().optional(),
   /** Cards that may still be in the machine (after an emergency stop, a jam or a crash): while any is, Start is refused. */
   pathCards: z.number().int().optional(),
   /** Names the engine instance (a restarted station starts a new one). */
@@ -97,6 +100,7 @@ export const DeviceStatusSchema = z.object({
   state: z.enum(['online', 'busy', 'offline', 'error']),
   message: z.string().optional(),
   action: z.string().optional(),
+  note: StatusNoteSchema.optional(),
   commands: z.array(z.enum(['unlock', 'home', 'recover'])).optional(),
   since: z.number(),
 });

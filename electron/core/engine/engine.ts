@@ -6,6 +6,7 @@ import { guardOf } from '../store/store-guard';
 import type { CardRow, Counts, EngineStatus } from '../../../shared/contract/dto';
 import type { Product, StepKind } from '../../../shared/domain/product';
 import type { ReasonCode } from '../../../shared/domain/reasons';
+import { engineNote, type EngineNoteCode, type StatusNote } from '../../../shared/domain/status-notes';
 import type { CardState } from '../../../shared/domain/card-state';
 import type { CardTransport, ReadBack, StepModule, StepOutcome } from './step';
 import { SlotPool } from './slot-pool';
@@ -54,6 +55,9 @@ function pausesLine(reason: ReasonCode): boolean {
   return (reason.startsWith('MACHINE_') && reason !== 'MACHINE_ERROR') || reason === 'LASER_ALARM';
 }
 
+/** The screen's words for a line paused by a card's failure: the reason's, not the driver's text. */
+const pausedBy = (reason: ReasonCode): StatusNote => engineNote('paused', { reason });
+
 class StopRequested extends Error {
   constructor(readonly reason: 'OPERATOR_STOP' | 'EMERGENCY_STOP') {
     super(reason);
@@ -71,6 +75,8 @@ export class Engine {
   private counts: Counts | null = null;
   private startedAt: number | null = null;
   private message: string | null = null;
+  /** The message as a code the screen words (status-notes.ts); the message itself is the log's line. */
+  private note: StatusNote | null = null;
   private inFlight = new Set<Promise<void>>();
   private pools = new Map<StepKind, SlotPool>();
   private stopAfterStep = false;
@@ -103,7 +109,7 @@ export class Engine {
     const cph = this.rate.perHour();
     return {
       state: this.state, batchId: this.batchId, counts: this.counts ? { ...this.counts } : null, cardsPerHour: cph,
-      etaSeconds: cph && remaining != null ? Math.round((remaining / cph) * 3600) : null, startedAt: this.startedAt, message: this.message,
+      etaSeconds: cph && remaining != null ? Math.round((remaining / cph) * 3600) : null, startedAt: this.startedAt, message: this.message, note: this.note,
       epoch: this.epoch, rev: this.rev, pathCards: this.inPath,
     };
   }
@@ -140,14 +146,16 @@ export class Engine {
     // Every slot waiter and module listens to the one stop signal: with 8 heads that is many.
     setMaxListeners(0, this.estop.signal);
     this.rate = new RateMeter();
-    this.message = null;
+    this.say(null);
     this.setState('running');
     this.d.log({ type: 'engine.start', severity: 'info', outcome: 'success', message: `batch ${batchId} started` });
     this.loopPending = true;
     this.loop = this.feedLoop(batchId, product)
       .catch((e) => {
-        this.message = guardOf(this.d.store.db)?.classify(e)?.message ?? `engine error: ${(e as Error).name}`;
-        this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message: this.message });
+        const fault = guardOf(this.d.store.db)?.classify(e);
+        const message = fault?.message ?? `engine error: ${(e as Error).name}`;
+        this.say(message, engineNote(fault ? 'storeFault' : 'engineError'));
+        this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message });
         this.setState('stopped');
       })
       .finally(() => {
@@ -156,9 +164,9 @@ export class Engine {
     return this.status();
   }
 
-  /** Pauses after the cards in flight; a reason (a station fault) is what the status says. */
-  pause(reason?: string): EngineStatus {
-    if (reason) this.message = reason;
+  /** Pauses after the cards in flight; a reason (a station fault) is what the status says, `note` how the screen words it. */
+  pause(reason?: string, note?: StatusNote): EngineStatus {
+    if (reason) this.say(reason, note ?? null);
     if (this.state === 'running') this.setState(this.inFlight.size ? 'pausing' : 'paused');
     this.d.log({ type: 'engine.pause', severity: reason ? 'warn' : 'info', outcome: 'success', message: `${reason ? `${reason}: pausing` : 'pause requested'}: finishing the cards in flight` });
     return this.status();
@@ -166,7 +174,7 @@ export class Engine {
 
   resume(): EngineStatus {
     if (this.state === 'paused' || this.state === 'pausing') {
-      this.message = null;
+      this.say(null);
       this.setState('running');
       this.d.log({ type: 'engine.resume', severity: 'info', outcome: 'success', message: 'resumed' });
       this.wake?.();
@@ -178,7 +186,7 @@ export class Engine {
     if (!this.running) return this.status();
     this.stopAfterStep = true;
     // Why the line paused (a device refusal, N failures in a row) is no longer the line's state.
-    this.message = null;
+    this.say(null);
     this.stopMoves.abort(new StopRequested('OPERATOR_STOP'));
     this.setState(this.inFlight.size ? 'stopping' : 'stopped');
     this.d.log({ type: 'engine.stop', severity: 'warn', outcome: 'success', message: 'stop requested: cards in flight stop after their current step' });
@@ -229,7 +237,8 @@ export class Engine {
     );
     this.inPath = all.length - cards.length;
     if (this.inPath === 0) {
-      this.message = cleared.length ? `the path is clear: ${cleared.length} card(s) went to the reject bin, counted as spoiled; the line can start again` : null;
+      if (cleared.length) this.say(`the path is clear: ${cleared.length} card(s) went to the reject bin, counted as spoiled; the line can start again`, engineNote('pathCleared', { count: cleared.length }));
+      else this.say(null);
       if (this.state === 'estopped') this.state = 'stopped';
     }
     this.publish();
@@ -312,9 +321,9 @@ export class Engine {
           // Only a store failure gets here (the data directory changed under us, a disk error):
           // say so and leave the card as the store has it; recovery sorts it out at the next start.
           const fault = guardOf(this.d.store.db)?.classify(e);
-          this.message = `card ${claimed.record_id}: the station could not record its outcome (${fault?.message ?? (e as Error)?.name ?? 'error'})`;
-          this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message: this.message, card: claimed });
-          this.pauseFor(this.message);
+          const message = `card ${claimed.record_id}: the station could not record its outcome (${fault?.message ?? (e as Error)?.name ?? 'error'})`;
+          this.d.log({ type: 'engine.error', severity: 'error', outcome: 'failure', message, card: claimed });
+          this.pauseFor(message, engineNote('notRecorded', { record: claimed.record_id }));
         })
         .finally(() => {
         this.inFlight.delete(p);
@@ -337,7 +346,7 @@ export class Engine {
     }
     this.inPath = cardsInPath(this.d.store).length;
     if (this.state === 'estopped') {
-      if (this.inPath) this.message = `emergency stop: ${this.inPath} card(s) are still in the machine; clear the path before starting again`;
+      if (this.inPath) this.say(`emergency stop: ${this.inPath} card(s) are still in the machine; clear the path before starting again`, engineNote('estopInPath', { count: this.inPath }));
       this.publish();
       return;
     }
@@ -369,11 +378,11 @@ export class Engine {
    * Waits until every device in `ids` can work. A stop ends the wait only when `stoppable` (a
    * card on its way out is still taken out at a stop); an emergency stop always ends it.
    */
-  private async waitForDevices(ids: readonly string[], card: CardDbRow, what: string, stoppable = true): Promise<void> {
+  private async waitForDevices(ids: readonly string[], card: CardDbRow, what: string, code: EngineNoteCode & `wait${string}`, stoppable = true): Promise<void> {
     let down = ids.find((id) => !this.d.deviceReady(id));
     if (!down) return;
     this.waiting++;
-    this.message = `waiting for ${down} to come back: ${what}`;
+    this.say(`waiting for ${down} to come back: ${what}`, engineNote(code, { device: down, record: card.record_id }));
     this.publish();
     this.d.log({ type: 'engine.wait', severity: 'warn', outcome: 'failure', message: `card ${card.record_id} waits: ${down} is not available`, card });
     try {
@@ -384,14 +393,14 @@ export class Engine {
         const was: string = down;
         down = ids.find((id) => !this.d.deviceReady(id));
         if (down && down !== was) {
-          this.message = `waiting for ${down} to come back: ${what}`;
+          this.say(`waiting for ${down} to come back: ${what}`, engineNote(code, { device: down, record: card.record_id }));
           this.publish();
         }
       }
     } finally {
       // The message belongs to the last card still waiting.
-      if (--this.waiting === 0 && this.message?.startsWith('waiting for ')) {
-        this.message = null;
+      if (--this.waiting === 0 && this.note?.code.startsWith('wait')) {
+        this.say(null);
         this.publish();
       }
     }
@@ -431,7 +440,7 @@ export class Engine {
         // No blank leaves the hopper while a device of the line is away: the card would only wait
         // in the path, or be spoiled by the device that is not there.
         try {
-          await this.waitForDevices(this.feedDeviceIds, card, 'no new card is fed until it is back');
+          await this.waitForDevices(this.feedDeviceIds, card, 'no new card is fed until it is back', 'waitFeed');
         } catch (e) {
           if (!(e instanceof StopRequested)) throw e;
           cur = store.transition(card.id, 'queued', { step: null });
@@ -457,7 +466,7 @@ export class Engine {
             // The FEED went out and its answer was lost: a blank may be at the input. The feed
             // stays open in the journal, so the card counts as in the path until it is cleared.
             failure = { ...transportFailure(e, 'feed'), step: 'feed' };
-            this.pauseFor(failure.message);
+            this.pauseFor(failure.message, pausedBy(failure.reason));
             throw null;
           }
           const jammed = jammedHandle(e);
@@ -468,7 +477,7 @@ export class Engine {
             store.journal(card.id, 'feed', null, 1, 'result', true, null, { jammed: true });
             handle = jammed;
             failure = { ...transportFailure(e, 'feed'), step: 'feed' };
-            this.pauseFor(failure.message);
+            this.pauseFor(failure.message, pausedBy(failure.reason));
             throw null;
           }
           const stopped = moveSignal.aborted;
@@ -479,7 +488,7 @@ export class Engine {
           cur = store.transition(card.id, 'queued', { step: null });
           this.bump('in_progress', 'queued');
           this.emit(cur);
-          if (!stopped) this.pauseFor(f.message);
+          if (!stopped) this.pauseFor(f.message, pausedBy(f.reason));
           return;
         }
         store.journal(card.id, 'feed', null, 1, 'result', true, null);
@@ -494,7 +503,7 @@ export class Engine {
             next = { kind, slot };
           }
           if (this.stopAfterStep) throw new StopRequested(signal.aborted ? 'EMERGENCY_STOP' : 'OPERATOR_STOP');
-          await this.waitForDevices([m.deviceIds[slot] ?? m.deviceIds[0], ...transportIds].filter(Boolean), cur, `card ${cur.record_id} waits at ${cur.step ?? 'the input'}`);
+          await this.waitForDevices([m.deviceIds[slot] ?? m.deviceIds[0], ...transportIds].filter(Boolean), cur, `card ${cur.record_id} waits at ${cur.step ?? 'the input'}`, 'waitStep');
           cur = store.transition(card.id, 'in_progress', { step: kind, slot });
           this.emit(cur);
           store.journal(card.id, `move:${kind}`, slot, 1, 'intent', null, null);
@@ -507,7 +516,7 @@ export class Engine {
             store.journal(card.id, `move:${kind}`, slot, 1, 'result', false, f.reason);
             failure = { ...f, step: kind };
             // Pause before this card frees its station, so no further card is fed into a faulted machine.
-            if (pausesLine(f.reason)) this.pauseFor(f.message);
+            if (pausesLine(f.reason)) this.pauseFor(f.message, pausedBy(f.reason));
             throw null;
           }
           store.journal(card.id, `move:${kind}`, slot, 1, 'result', true, null);
@@ -539,7 +548,7 @@ export class Engine {
       const bin = failure ? 'reject' : 'good';
       if (handle != null && !signal.aborted) {
         try {
-          await this.waitForDevices(transportIds, cur, `card ${cur.record_id} waits to leave for the ${bin} bin`, false);
+          await this.waitForDevices(transportIds, cur, `card ${cur.record_id} waits to leave for the ${bin} bin`, 'waitEject', false);
           store.journal(card.id, 'eject', null, 1, 'intent', null, bin);
           const out = await this.d.transport.eject(handle, bin, signal);
           if (out === 'removed') failure = this.removedByHand(cur, failure);
@@ -552,7 +561,7 @@ export class Engine {
             store.journal(card.id, 'eject', null, 1, 'result', false, f.reason);
             if (!failure) failure = { ...f, step: 'eject' };
             // A card stuck on its way out blocks the path: stop feeding until a person has looked.
-            this.pauseFor(f.message);
+            this.pauseFor(f.message, pausedBy(f.reason));
           }
         }
       }
@@ -595,7 +604,7 @@ export class Engine {
       }
     })();
     this.bump('in_progress', f ? 'failed' : 'passed');
-    if (f && pausesLine(f.reason)) this.pauseFor(f.message);
+    if (f && pausesLine(f.reason)) this.pauseFor(f.message, pausedBy(f.reason));
     else this.countRun(f, product);
     this.rate.mark(Date.now());
     this.emit(cur);
@@ -611,13 +620,19 @@ export class Engine {
     this.run = this.run.reason === f.reason ? { reason: f.reason, count: this.run.count + 1 } : { reason: f.reason, count: 1 };
     const limit = product.pauseAfterFailures ?? this.d.pauseAfterFailures ?? 3;
     if (limit > 0 && this.run.count >= limit) {
-      this.pauseFor(`${this.run.count} cards in a row failed with ${f.reason} (last: ${f.message}); the line is paused: check the device, then resume`);
+      this.pauseFor(`${this.run.count} cards in a row failed with ${f.reason} (last: ${f.message}); the line is paused: check the device, then resume`, engineNote('pausedRun', { count: this.run.count, reason: f.reason }));
       this.run = { reason: null, count: 0 };
     }
   }
 
-  private pauseFor(message: string): void {
+  /** Sets what the status says: the log's line and the note the screen words it by (or neither). */
+  private say(message: string | null, note: StatusNote | null = null): void {
     this.message = message;
+    this.note = message === null ? null : note;
+  }
+
+  private pauseFor(message: string, note: StatusNote): void {
+    this.say(message, note);
     // Called from a card still counted in flight: the line is paused once the others are done.
     if (this.state === 'running') this.setState('pausing');
     else this.publish();

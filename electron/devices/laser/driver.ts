@@ -3,6 +3,7 @@ import { StatusHolder } from '../device';
 import type { LinkSource } from '../machine/port-keeper';
 import type { DeviceCommand, DeviceStatus } from '../../../shared/domain/device';
 import { REASONS } from '../../../shared/domain/reasons';
+import { deviceNote, reasonNote, type StatusNote } from '../../../shared/domain/status-notes';
 import { LineSplitter, PortKeeper } from '../machine/port-keeper';
 import { LaserError } from './errors';
 import { FlowChannel, LOST_ALARM, LOST_OFFLINE, LOST_RESET, type AckResult, type FlowSource } from './flow';
@@ -83,7 +84,7 @@ export class GrblLaser implements Device {
   private locked = false;
   private desync = true;
   private laserModeOff = false;
-  private problem: { message: string; action: string } | null = null;
+  private problem: { message: string; action: string; note: StatusNote } | null = null;
   private downReason = 'not started';
   private job: Job | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -533,7 +534,7 @@ export class GrblLaser implements Device {
     if (job.settled || job.acked < job.next || (!job.stopped && job.next < job.lines.length)) return;
     if (job.firstError) {
       const { line, code } = job.firstError;
-      this.problem = { message: `The laser refused line ${line} of the job: ${errorText(code)}`, action: REASONS.LASER_ERROR.action };
+      this.problem = { message: `The laser refused line ${line} of the job: ${errorText(code)}`, action: REASONS.LASER_ERROR.action, note: reasonNote('LASER_ERROR') };
       return this.failJob(job, new LaserError(this.id, 'ERROR', `${this.id}: job line ${line} of ${job.lines.length} refused with ${errorText(code)}`, { grblError: code, line }));
     }
     this.flow.setSource(null);
@@ -600,7 +601,7 @@ export class GrblLaser implements Device {
   private onStall(job: Job): void {
     const secs = Math.round(this.o.stallMs / 100) / 10;
     const at = `job line ${job.acked + 1} of ${job.lines.length}`;
-    this.problem = { message: `The laser stalled: no movement for ${secs} s while engraving`, action: 'Check the laser mechanics and its controller; it was stopped with a feed hold and a soft reset' };
+    this.problem = { message: `The laser stalled: no movement for ${secs} s while engraving`, action: 'Check the laser mechanics and its controller; it was stopped with a feed hold and a soft reset', note: deviceNote('laser.stall') };
     this.failJob(job, new LaserError(this.id, 'STALL', `${this.id}: stalled at ${at}: position unchanged for ${secs} s while the job was not done; feed hold and soft reset sent`, { stallMs: this.o.stallMs }));
     this.write(RT_FEED_HOLD);
     void this.softReset()
@@ -632,19 +633,19 @@ export class GrblLaser implements Device {
   }
 
   private refresh(): void {
-    if (!this.keeper.isUp) return this.holder.set('offline', `Not connected: ${this.downReason}`, REASONS.LASER_OFFLINE.action);
-    if (this.recovering) return this.holder.set('busy', 'Recovering: soft reset and unlock');
+    if (!this.keeper.isUp) return this.holder.say('offline', reasonNote('LASER_OFFLINE'), `Not connected: ${this.downReason}`, REASONS.LASER_OFFLINE.action);
+    if (this.recovering) return this.holder.say('busy', deviceNote('laser.recovering'), 'Recovering: soft reset and unlock');
     if (this.alarm !== null || this.locked) {
       const commands: DeviceCommand[] = this.hasHoming ? ['unlock', 'home'] : ['unlock'];
       const action = this.hasHoming ? 'Check the laser, then home it (or unlock it), then resume the line' : 'Check the laser, then unlock it, then resume the line';
-      return this.holder.set('error', this.alarm !== null ? `Laser ${alarmText(this.alarm)}` : 'The laser is locked after a reset', action, commands);
+      return this.holder.say('error', this.alarm !== null ? deviceNote('laser.alarm', { alarm: this.alarm }) : deviceNote('laser.locked'), this.alarm !== null ? `Laser ${alarmText(this.alarm)}` : 'The laser is locked after a reset', action, commands);
     }
-    if (this.lastReport?.state === 'Door') return this.holder.set('error', 'The laser safety door is open', 'Close the door, then resume');
-    if (this.laserModeOff) return this.holder.set('error', 'Laser mode is off ($32=0)', 'Turn laser mode on ($32=1)');
+    if (this.lastReport?.state === 'Door') return this.holder.say('error', deviceNote('laser.door'), 'The laser safety door is open', 'Close the door, then resume');
+    if (this.laserModeOff) return this.holder.say('error', deviceNote('laser.modeOff'), 'Laser mode is off ($32=0)', 'Turn laser mode on ($32=1)');
     if (this.wcsMismatch)
-      return this.holder.set('error', this.wcsMismatch, 'Set the controller\'s G54 to the jig\'s (G10 L2 P1 X… Y…) and clear G92 (G92.1), or correct devices.laser.jig in the station config; then reconnect the laser');
-    if (this.problem) return this.holder.set('error', this.problem.message, this.problem.action);
-    if (this.job) return this.holder.set('busy', this.lastReport?.state === 'Hold' ? 'Paused (feed hold)' : 'Engraving');
-    this.holder.set('online', `Ready${this.version ? ` (Grbl ${this.version})` : ''}`);
+      return this.holder.say('error', deviceNote('laser.coordinates'), this.wcsMismatch, 'Set the controller\'s G54 to the jig\'s (G10 L2 P1 X… Y…) and clear G92 (G92.1), or correct devices.laser.jig in the station config; then reconnect the laser');
+    if (this.problem) return this.holder.say('error', this.problem.note, this.problem.message, this.problem.action);
+    if (this.job) return this.holder.say('busy', deviceNote(this.lastReport?.state === 'Hold' ? 'laser.hold' : 'laser.engrave'), this.lastReport?.state === 'Hold' ? 'Paused (feed hold)' : 'Engraving');
+    this.holder.say('online', deviceNote('ready'), `Ready${this.version ? ` (Grbl ${this.version})` : ''}`);
   }
 }

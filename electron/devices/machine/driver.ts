@@ -4,6 +4,8 @@ import { StatusHolder } from '../device';
 import type { LinkSource } from './port-keeper';
 import type { DeviceCommand, DeviceStatus } from '../../../shared/domain/device';
 import { REASONS } from '../../../shared/domain/reasons';
+import { deviceNote, reasonNote, type StatusNote } from '../../../shared/domain/status-notes';
+import { busyNote, FAULT_NOTES } from './status-notes';
 import { LineSplitter, PortKeeper } from './port-keeper';
 import { Prober } from '../prober';
 import { MachineError, errorCodeOfWire } from './errors';
@@ -123,8 +125,8 @@ export class MachineDriver implements Device {
   private chain: Promise<unknown> = Promise.resolve();
   private faults = new Set<MachineFault>();
   private halted = false;
-  private busyWith: string | null = null;
-  private lastProblem: { message: string; action: string } | null = null;
+  private busyWith: { doing: string; note: StatusNote } | null = null;
+  private lastProblem: { message: string; action: string; note: StatusNote } | null = null;
   private downReason = 'not started';
   private hopper: number | null = null;
   private identity: MachineIdentity | null = null;
@@ -377,7 +379,7 @@ export class MachineDriver implements Device {
       if (signal?.aborted) throw this.notSent(cmd, 'cancelled');
       if (!this.keeper.isUp && !signal) throw this.notSent(cmd, `offline (${this.downReason})`);
       if (doing) {
-        this.busyWith = doing;
+        this.busyWith = { doing, note: busyNote(cmd, args) };
         this.refresh();
       }
       try {
@@ -490,7 +492,7 @@ export class MachineDriver implements Device {
         f();
       };
       const timer = setTimeout(() => {
-        this.lastProblem = { message: `No answer to ${cmd} within ${timeoutMs} ms`, action: REASONS.MACHINE_TIMEOUT.action };
+        this.lastProblem = { message: `No answer to ${cmd} within ${timeoutMs} ms`, action: REASONS.MACHINE_TIMEOUT.action, note: reasonNote('MACHINE_TIMEOUT') };
         settle(() => reject(new MachineError(this.id, 'TIMEOUT', `${this.id}: no answer to ${cmd} within ${timeoutMs} ms`, { timeoutMs })));
       }, timeoutMs);
       this.pending = {
@@ -523,7 +525,7 @@ export class MachineDriver implements Device {
       this.halted = true;
       this.faults.add('JAM');
     } else if ((MACHINE_FAULTS as readonly string[]).includes(m.code)) this.faults.add(m.code as MachineFault);
-    else this.lastProblem = { message: `The machine refused ${p.cmd} (${m.code})`, action: REASONS.MACHINE_ERROR.action };
+    else this.lastProblem = { message: `The machine refused ${p.cmd} (${m.code})`, action: REASONS.MACHINE_ERROR.action, note: reasonNote('MACHINE_ERROR') };
     this.refresh();
     // The machine's own text is left out of EMBOSS/INDENT errors: a faulty machine could echo the line.
     const said = p.cmd === 'EMBOSS' || p.cmd === 'INDENT' || !m.text ? '' : `: ${m.text}`;
@@ -562,28 +564,28 @@ export class MachineDriver implements Device {
   private refresh(): void {
     if (this.runWaiters.size && (this.canRun || this.closed)) for (const w of [...this.runWaiters]) w();
     if (!this.keeper.isUp) {
-      this.holder.set('offline', `Not connected: ${this.downReason}`, REASONS.MACHINE_OFFLINE.action);
+      this.holder.say('offline', reasonNote('MACHINE_OFFLINE'), `Not connected: ${this.downReason}`, REASONS.MACHINE_OFFLINE.action);
       return;
     }
     const worst = FAULT_PRIORITY.find((f) => this.faults.has(f));
     if (worst === 'JAM' && this.halted && this.faults.size === 1) {
-      this.holder.set('error', 'The jam is cleared; the machine waits for Recover', 'Press Recover to resume the machine', ['recover']);
+      this.holder.say('error', deviceNote('machine.recoverWait'), 'The jam is cleared; the machine waits for Recover', 'Press Recover to resume the machine', ['recover']);
       return;
     }
     if (worst) {
       const w = FAULT_WORDS[worst];
-      this.holder.set('error', w.message, w.action);
+      this.holder.say('error', FAULT_NOTES[worst], w.message, w.action);
       return;
     }
     if (this.lastProblem) {
-      this.holder.set('error', this.lastProblem.message, this.lastProblem.action);
+      this.holder.say('error', this.lastProblem.note, this.lastProblem.message, this.lastProblem.action);
       this.prober.kick();
       return;
     }
     if (this.busyWith) {
-      this.holder.set('busy', this.busyWith);
+      this.holder.say('busy', this.busyWith.note, this.busyWith.doing);
       return;
     }
-    this.holder.set('online', this.hopper == null ? 'Ready' : `Ready, ${this.hopper} cards in the hopper`);
+    this.holder.say('online', this.hopper == null ? deviceNote('ready') : deviceNote('machine.ready', { count: this.hopper }), this.hopper == null ? 'Ready' : `Ready, ${this.hopper} cards in the hopper`);
   }
 }

@@ -1,6 +1,7 @@
 import type { DeviceStatus } from '../../../shared/domain/device';
 import type { Device } from '../device';
 import { StatusHolder } from '../device';
+import { deviceNote, reasonNote, type DeviceNoteCode } from '../../../shared/domain/status-notes';
 import { DeviceDisconnectedError, DeviceError, DeviceTimeoutError } from '../errors';
 import type { SerialLink } from '../serial/link';
 import { scanAnswer, scanReadAnswer, scanStatus, type Scan } from './answers';
@@ -39,6 +40,8 @@ interface Pending {
 
 const EMPTY = Buffer.alloc(0);
 const OFFLINE_ACTION = 'Check the encoder cable and power';
+/** What the panel says while a card command runs (the command's own name is the log's). */
+const BUSY_NOTE: Record<string, DeviceNoteCode> = { 'write ISO': 'encoder.write', 'read ISO': 'encoder.read', erase: 'encoder.erase' };
 
 export class MsrEncoder implements Device {
   readonly id: string;
@@ -96,7 +99,7 @@ export class MsrEncoder implements Device {
     } finally {
       this.ownClose = false;
     }
-    this.holder.set('offline', 'closed');
+    this.holder.say('offline', deviceNote('closed'), 'closed');
   }
 
   // --- commands -------------------------------------------------------------------------
@@ -146,12 +149,12 @@ export class MsrEncoder implements Device {
 
   /** A command that works on the card: the encoder shows busy meanwhile. */
   private async cardCommand<T>(what: string, bytes: Buffer, scanner: (b: Buffer) => Scan<T>): Promise<T> {
-    if (this.ready) this.holder.set('busy', what);
+    if (this.ready) this.holder.say('busy', deviceNote(BUSY_NOTE[what] ?? 'encoder.busy'), what);
     try {
       return await this.command(what, bytes, this.cardTimeoutMs, scanner);
     } finally {
       // A timeout leaves the 'error' state set by exchange(); anything else was the card's problem.
-      if (this.ready && this.holder.get().state === 'busy') this.holder.set('online', 'ready');
+      if (this.ready && this.holder.get().state === 'busy') this.holder.say('online', deviceNote('ready'), 'ready');
     }
   }
 
@@ -176,12 +179,12 @@ export class MsrEncoder implements Device {
         if (this.pending === pending) this.pending = null;
         if (err) {
           if (err instanceof DeviceTimeoutError && this.ready) {
-            this.holder.set('error', `no answer to ${what}`, 'Check the encoder');
+            this.holder.say('error', reasonNote('MSR_TIMEOUT'), `no answer to ${what}`, 'Check the encoder');
             this.prober.kick();
           }
           reject(err);
         } else {
-          if (this.ready && this.holder.get().state === 'error') this.holder.set('online', 'ready');
+          if (this.ready && this.holder.get().state === 'error') this.holder.say('online', deviceNote('ready'), 'ready');
           resolve(value as T);
         }
       };
@@ -220,7 +223,7 @@ export class MsrEncoder implements Device {
     const lost = new DeviceDisconnectedError(this.id, `${this.id}: the encoder went away`);
     this.pending?.fail(lost);
     if (this.closed || this.ownClose) return;
-    this.holder.set('offline', err ? 'disconnected' : 'port closed', OFFLINE_ACTION);
+    this.holder.say('offline', reasonNote('MSR_OFFLINE'), err ? 'disconnected' : 'port closed', OFFLINE_ACTION);
     this.prober.reset();
     this.prober.kick();
   }
@@ -244,7 +247,7 @@ export class MsrEncoder implements Device {
           await this.link.open();
         } catch (e) {
           const code = (e as { code?: string }).code;
-          this.holder.set('offline', `cannot open ${this.link.path}${code ? ` (${code})` : ''}`, OFFLINE_ACTION);
+          this.holder.say('offline', deviceNote('cannotOpen', { path: this.link.path }), `cannot open ${this.link.path}${code ? ` (${code})` : ''}`, OFFLINE_ACTION);
           return false;
         }
       }
@@ -253,8 +256,8 @@ export class MsrEncoder implements Device {
         await this.command('communication test', command(CMD.commTest), this.commandTimeoutMs, (b) => scanAnswer(b, [ANSWER.commTestOk]), true);
       } catch (e) {
         if (this.closed) return false;
-        if (e instanceof DeviceDisconnectedError) this.holder.set('offline', 'disconnected', OFFLINE_ACTION);
-        else this.holder.set('offline', `${this.link.path} is open but the encoder does not answer`, 'Check that the encoder is powered and set to 9600 baud');
+        if (e instanceof DeviceDisconnectedError) this.holder.say('offline', reasonNote('MSR_OFFLINE'), 'disconnected', OFFLINE_ACTION);
+        else this.holder.say('offline', deviceNote('silent'), `${this.link.path} is open but the encoder does not answer`, 'Check that the encoder is powered and set to 9600 baud');
         if (this.link.isOpen) {
           this.ownClose = true;
           await this.link.close().catch(() => undefined);
@@ -265,7 +268,7 @@ export class MsrEncoder implements Device {
       if (this.closed) return false;
       this.coercivity = null;
       this.ready = true;
-      this.holder.set('online', 'ready');
+      this.holder.say('online', deviceNote('ready'), 'ready');
       return true;
     } finally {
       this.connecting = false;

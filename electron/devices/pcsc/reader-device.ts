@@ -1,5 +1,6 @@
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { StatusHolder, type Device } from '../device';
+import { deviceNote } from '../../../shared/domain/status-notes';
 import type { CardChannel } from './card-channel';
 import { pcscCodeName } from './codes';
 import { PcscError } from './errors';
@@ -54,7 +55,7 @@ export class ReaderDevice implements Device {
   async close(): Promise<void> {
     this.off?.();
     this.off = null;
-    this.holder.set('offline', 'closed');
+    this.holder.say('offline', deviceNote('closed'), 'closed');
   }
 
   /** How many card insertions this head has seen: a new card is one seen inserted after the last one used. */
@@ -108,21 +109,21 @@ export class ReaderDevice implements Device {
   private refresh(): void {
     const h = this.holder;
     const s = this.service;
-    if (!s.isStarted) return h.set('offline', 'not started');
+    if (!s.isStarted) return h.say('offline', deviceNote('notStarted'), 'not started');
     if (!s.serviceUp) {
       const code = s.lastError?.pcscCode;
       const why = code === undefined ? '' : ` (${pcscCodeName(code)})`;
-      return h.set('offline', `PC/SC service not available${why}`, 'Start the PC/SC service (pcscd); the station reconnects by itself.');
+      return h.say('offline', deviceNote('reader.noService'), `PC/SC service not available${why}`, 'Start the PC/SC service (pcscd); the station reconnects by itself.');
     }
     const names = s.match(this.match);
-    if (names.length === 0) return h.set('offline', `No reader named like "${this.match}" is connected`, 'Plug the reader in, or correct its name in the station config.');
-    if (names.length > 1) return h.set('error', `${names.length} readers are named like "${this.match}"`, 'Use a longer part of the reader name in the station config.');
+    if (names.length === 0) return h.say('offline', deviceNote('reader.missing', { match: this.match }), `No reader named like "${this.match}" is connected`, 'Plug the reader in, or correct its name in the station config.');
+    if (names.length > 1) return h.say('error', deviceNote('reader.many', { count: names.length, match: this.match }), `${names.length} readers are named like "${this.match}"`, 'Use a longer part of the reader name in the station config.');
     const r = s.reader(names[0])!;
-    if (r.inUse) return h.set('busy', 'Card in use');
-    if (this.fault?.code === 'TIMEOUT') return h.set('error', 'The last card did not answer in time', 'Take the card out; if it happens again, check the reader and its cable.');
-    if (this.fault) return h.set('error', 'The last card answered out of protocol', 'Take the card out; if it happens again, check the card stock.');
-    if (r.mute) return h.set('error', 'The card in the reader does not answer', 'Take the card out and check its chip side and orientation.');
-    if (r.present) return h.set('online', 'Card present');
-    h.set('online', 'Ready, no card');
+    if (r.inUse) return h.say('busy', deviceNote('reader.inUse'), 'Card in use');
+    if (this.fault?.code === 'TIMEOUT') return h.say('error', deviceNote('reader.timeout'), 'The last card did not answer in time', 'Take the card out; if it happens again, check the reader and its cable.');
+    if (this.fault) return h.say('error', deviceNote('reader.protocol'), 'The last card answered out of protocol', 'Take the card out; if it happens again, check the card stock.');
+    if (r.mute) return h.say('error', deviceNote('reader.mute'), 'The card in the reader does not answer', 'Take the card out and check its chip side and orientation.');
+    if (r.present) return h.say('online', deviceNote('reader.present'), 'Card present');
+    h.say('online', deviceNote('reader.empty'), 'Ready, no card');
   }
 }

@@ -1,4 +1,5 @@
 import { StatusHolder, type Device } from '../device';
+import { deviceNote } from '../../../shared/domain/status-notes';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import type { TokenAccess } from './provider';
 import { TokenError, type Token, type TokenErrorKind } from './token';
@@ -81,11 +82,11 @@ export class KeyStoreDevice implements Device, TokenAccess {
     try {
       pin = this.o.pin.read();
     } catch (e) {
-      this.st.set('error', (e as Error).message, 'Fix the PIN file (owner only, mode 600); the station retries by itself');
+      this.st.say('error', deviceNote('keystore.pinFile'), (e as Error).message, 'Fix the PIN file (owner only, mode 600); the station retries by itself');
       return this.later();
     }
     if (pin == null) {
-      this.st.set('offline', `waiting for the user PIN (${this.o.pin.describe()})`, 'Enter the HSM user PIN on the Keys screen');
+      this.st.say('offline', deviceNote('keystore.waitingPin'), `waiting for the user PIN (${this.o.pin.describe()})`, 'Enter the HSM user PIN on the Keys screen');
       return this.later();
     }
     if (pin === this.refusedPin) return this.later();
@@ -101,7 +102,7 @@ export class KeyStoreDevice implements Device, TokenAccess {
       this.lastKind = err.kind;
       if (err.kind === 'WRONG_PIN' || err.kind === 'PIN_LOCKED') this.refusedPin = pin;
       const w = WHAT[err.kind];
-      this.st.set(w.state, `${w.message}${err.kind === 'WRONG_PIN' || err.kind === 'PIN_LOCKED' ? pinNote(err.message) : ''}`, w.action);
+      this.st.say(w.state, deviceNote(`keystore.${err.kind}`), `${w.message}${err.kind === 'WRONG_PIN' || err.kind === 'PIN_LOCKED' ? pinNote(err.message) : ''}`, w.action);
       this.later();
     }
   }
@@ -109,7 +110,7 @@ export class KeyStoreDevice implements Device, TokenAccess {
   private showOnline(): void {
     const s = this.token!.state();
     const warn = s.pinLocked ? '; user PIN locked' : s.pinFinalTry ? '; PIN: one try left before lock-out' : s.pinCountLow ? '; PIN: a wrong PIN was entered since the last login' : '';
-    this.st.set('online', `token "${s.label}" (${s.model}), logged in${warn}`);
+    this.st.say('online', deviceNote(s.pinLocked ? 'keystore.PIN_LOCKED' : s.pinFinalTry ? 'keystore.pinFinal' : s.pinCountLow ? 'keystore.pinWarn' : 'keystore.ready', { label: s.label }), `token "${s.label}" (${s.model}), logged in${warn}`);
   }
 
   private later(): void {
@@ -151,7 +152,7 @@ export class KeyStoreDevice implements Device, TokenAccess {
     this.token = null;
     this.lastKind = e.kind === 'NOT_PRESENT' ? 'NOT_PRESENT' : 'SESSION_LOST';
     const w = WHAT[this.lastKind];
-    this.st.set(w.state, w.message, w.action);
+    this.st.say(w.state, deviceNote(`keystore.${this.lastKind}`), w.message, w.action);
     this.backoff = this.o.minBackoffMs ?? 500;
     this.later();
   }
@@ -167,7 +168,7 @@ export class KeyStoreDevice implements Device, TokenAccess {
     if (this.health) clearInterval(this.health);
     this.token?.close();
     this.token = null;
-    this.st.set('offline', 'closed');
+    this.st.say('offline', deviceNote('closed'), 'closed');
   }
 }
 

@@ -4,12 +4,14 @@
 import { enManual, enViews } from './en-views';
 import { enReports } from './en-reports';
 import { enSupervision } from './en-supervision';
+import { enStatus } from './en-status';
 
 export const en = {
   ...enViews,
   ...enManual,
   ...enReports,
   ...enSupervision,
+  ...enStatus,
   'app.title': 'Perso Station',
   'app.loading': 'Connecting to the station…',
   'app.testKeys': 'TEST KEYS — not for production cards',

@@ -5,6 +5,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CardRow, Counts, EngineStatus, LogEntry, SessionInfo } from '../../../shared/contract/dto';
 import type { CallName } from '../../../shared/contract/channels';
+import type { DeviceStatus } from '../../../shared/domain/device';
 
 // An in-memory station behind the bridge's wire protocol, for the UI bench (a 100,000-card
 // queue without importing one) and for renderer-only browser checks. It is not the station:
@@ -27,6 +28,8 @@ export interface FakeStationOptions {
   logQuery?: (input: any) => unknown;
   /** What recovery.status answers (default: nothing was interrupted). */
   recovery?: { recovered: unknown[]; awaitingDecision: unknown[] };
+  /** What devices.list answers (default: a chip head, a machine, an offline laser). */
+  devices?: DeviceStatus[];
 }
 
 const USERS: Record<string, { password: string; displayName: string; role: 'operator' | 'supervisor' | 'administrator' }> = {
@@ -193,7 +196,7 @@ export async function startFakeStation(o: FakeStationOptions) {
       addLog(`card.${i.decision}`, `card ${i.decision}ed: ${i.reason}`, { cardId: r.id, recordId: r.recordId });
       return r;
     },
-    'devices.list': () => [
+    'devices.list': () => o.devices ?? [
       { id: 'reader-0', kind: 'reader', name: 'Chip head 1', state: 'online', since: Date.now() },
       { id: 'machine', kind: 'machine', name: 'Card machine', state: 'online', since: Date.now() },
       { id: 'laser', kind: 'laser', name: 'Laser', state: 'offline', message: 'No answer on /dev/ttyUSB2', action: 'Check the laser cable and power', since: Date.now() },
@@ -283,6 +286,10 @@ export async function startFakeStation(o: FakeStationOptions) {
       current = null;
       update(rows[id - 1], { state: 'passed', step: null, progress: null, reason: null, message: null });
     },
+    /** Publishes an engine status, as the engine does on every change. */
+    setEngine,
+    /** Publishes a device's status, as a driver's change does. */
+    pushDevice: (d: DeviceStatus) => push('device.status', d),
     /** Calls received, by name, so a test can check what the page asked for. */
     calls,
     close: async () => {

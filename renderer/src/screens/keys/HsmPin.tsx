@@ -9,7 +9,7 @@ import { t } from '../../i18n/t';
 // store is waiting for it. Sent once; the field is cleared; the station never shows it again.
 export function HsmPin() {
   const { api, devices } = useStores();
-  const waiting = useStore(devices, (s) => s.list.some((d) => d.kind === 'keystore' && d.state !== 'online' && /user PIN/.test(d.message ?? '')));
+  const waiting = useStore(devices, (s) => s.list.some((d) => d.kind === 'keystore' && d.state !== 'online' && d.note?.code === 'keystore.waitingPin'));
   const [pin, setPin] = useState('');
   const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);

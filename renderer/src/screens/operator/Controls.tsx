@@ -9,13 +9,15 @@ import { actionForKey, SHORTCUTS } from './shortcuts';
 import { ReportEntry } from './ReportEntry';
 import { engineStateView } from './state-icon';
 import { t } from '../../i18n/t';
+import { engineWords } from '../../i18n/status-words';
 
 /** Start / Pause / Resume / Stop / Emergency stop: large, labelled, with their keys. */
 export function Controls({ batchId }: { batchId: string | null }) {
-  const { engine } = useStores();
+  const { engine, devices } = useStores();
   const status = useStore(engine, (s) => s.status);
   const pending = useStore(engine, (s) => s.pending);
   const error = useStore(engine, (s) => s.error);
+  const deviceList = useStore(devices, (s) => s.list);
   const [confirmStop, setConfirmStop] = useState(false);
   const state = status?.state ?? 'idle';
   const allowed = allowedActions(status, !!batchId);
@@ -42,6 +44,8 @@ export function Controls({ batchId }: { batchId: string | null }) {
 
   const engineBatch = status?.batchId;
   const view = engineStateView(status);
+  // Why the line is as it is, in the catalogue's words (the engine's own line is the log's).
+  const words = engineWords(status, deviceList);
   return (
     <section className="panel controls" aria-labelledby="controls-title">
       <div className="controls-head">
@@ -53,7 +57,12 @@ export function Controls({ batchId }: { batchId: string | null }) {
         </span>
         <ReportEntry batchId={batchId} />
       </div>
-      {status?.message && <p className="engine-message">{status.message}</p>}
+      {words && (
+        <div className="engine-message" data-testid="engine-message">
+          <p>{words.text}</p>
+          {words.action && <p className="engine-action">{t('devices.action', { action: words.action })}</p>}
+        </div>
+      )}
       {!batchId && <p className="hint">{t('engine.noBatch')}</p>}
       {blocked && <p className="hint">{t('engine.pathBlocked')}</p>}
       <div className="control-row">

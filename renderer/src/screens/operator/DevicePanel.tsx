@@ -6,6 +6,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Icon, type IconName } from '../../components/Icon';
 import { Empty, Loading } from '../../components/States';
 import { t } from '../../i18n/t';
+import { deviceWords } from '../../i18n/status-words';
 import { describeError, type ShownError } from '../../station/errors';
 
 const ICON: Record<DeviceState, IconName> = { online: 'check', busy: 'clock', offline: 'cross', error: 'warn' };
@@ -23,7 +24,7 @@ export function DevicePanel() {
       {loaded && !list.length && !error && <Empty>{t('devices.empty')}</Empty>}
       <ul className="device-list">
         {list.map((d) => (
-          <li key={d.id} className={`device device-${d.state}`} data-testid="device" data-state={d.state}>
+          <li key={d.id} className={`device device-${d.state}`} data-testid="device" data-device={d.id} data-state={d.state}>
             <div className="device-line">
               <span className={`badge badge-dev-${d.state}`}>
                 <Icon name={ICON[d.state]} size={18} />
@@ -32,8 +33,7 @@ export function DevicePanel() {
               <strong>{d.name}</strong>
               <span className="muted">{t(`devices.kind.${d.kind}`)}</span>
             </div>
-            {d.message && <p className="device-message">{sentence(d.message)}</p>}
-            {d.action && (d.state === 'error' || d.state === 'offline') && <p className="device-action">{t('devices.action', { action: d.action })}</p>}
+            <DeviceWords device={d} />
             {!!d.commands?.length && <DeviceCommands device={d} />}
           </li>
         ))}
@@ -70,7 +70,13 @@ function DeviceCommands({ device }: { device: DeviceStatus }) {
   );
 }
 
-/** Drivers word their status in lower case ("ready"); on screen every message starts as a sentence. */
-function sentence(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/** The device's state in the catalogue's words (never the driver's own text, which is the log's). */
+function DeviceWords({ device }: { device: DeviceStatus }) {
+  const w = deviceWords(device);
+  return (
+    <>
+      <p className="device-message">{w.text}</p>
+      {w.action && <p className="device-action">{t('devices.action', { action: w.action })}</p>}
+    </>
+  );
 }
