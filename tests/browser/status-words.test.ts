@@ -92,3 +92,17 @@ test('the production panel says why the line paused in the catalogue\'s words, n
   assert.doesNotMatch(all, /status 31|write ISO|could not record its outcome/);
   await page.close();
 });
+
+test('a decision waiting for a supervisor says why in the reason\'s words, not with the driver\'s text', { timeout: 60_000 }, async () => {
+  st.failCard(2, { step: 'magstripe', slot: 0, reason: 'MSR_WRITE_ERROR', message: RAW_ENCODER });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(st.url);
+  await signIn(page, 'sup', st.users.sup.password);
+  await page.getByRole('button', { name: 'Supervision' }).click();
+  const decision = page.locator('[data-testid=decision][data-record=R000002]');
+  await decision.waitFor();
+  const text = (await decision.textContent()) ?? '';
+  assert.match(text, /The stripe encoder could not write the stripe/);
+  assert.doesNotMatch(text, /status 31|write ISO/);
+  await page.close();
+});

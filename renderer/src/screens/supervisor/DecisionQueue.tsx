@@ -82,7 +82,6 @@ export function DecisionQueue() {
                   <span>{t('results.action', { action: why.action })}</span>
                 </div>
               )}
-              {r.message && <p className="muted">{r.message}</p>}
               <div className="decision-actions">
                 {DECISIONS.map((d) => (
                   <button key={d} type="button" className={'btn btn-large' + (d === 'reject' ? ' btn-danger' : '')} onClick={() => setOpen({ cards: [r], decision: d })}>
